@@ -51,8 +51,6 @@ _LINE_PREFIX = re.compile(r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))(?:[ \t\ufeff]|[-?
 
 _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("mapping values are not allowed", "is a ':' missing a space after a key, or does a value containing ': ' need quotes?"),
-    ("'\\t'", "tabs are not allowed for indentation; use spaces"),
-    ("cannot start any token", "a value starting with '@', '`' or a tab must be quoted; indent with spaces only"),
     ("could not find expected ':'", "is a 'key: value' line missing its ':', or a quote not closed?"),
     ("expected key", "check this line's indentation: it must line up with the other keys of its block"),
     ("expected <block end>", "check this line's indentation: it must line up with the other entries of its block"),
@@ -283,17 +281,24 @@ class _Builder:
         return [self.build(n, depth, node) for n in items]
 
 
-def _problem_from_yaml_error(path: str, err: yaml.YAMLError) -> Problem:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+def _problem_from_yaml_error(path: str, err: yaml.YAMLError, text: str) -> Problem:
     problem = (getattr(err, "problem", None) or str(err)).strip()
     context = (getattr(err, "context", None) or "").strip()
+    pmark, cmark = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
+    mark = pmark or cmark
+    if cmark is not None and ("end of stream" in problem or "expected ':'" in problem):
+        mark = cmark  # point at the unclosed quote / the key that lacks its ':'
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
     if "another document" in problem:
         return Problem(path, line, col, "error", f"a second YAML document starts on line {line}; keep exactly "
                        "one document per file (remove the '---' or '...' separator)")
     hint = next((h for s, h in _HINTS if s in problem or s in context), None)
+    if "cannot start any token" in problem and pmark is not None:
+        lines = text.splitlines()
+        ch = lines[pmark.line][pmark.column:pmark.column + 1] if pmark.line < len(lines) else ""
+        hint = ("tabs are not allowed for indentation; use spaces" if ch == "\t" else
+                f"a value starting with {ch!r} must be quoted")
     ctx = ""
-    cmark = getattr(err, "context_mark", None)
     if context and cmark is not None and cmark.line + 1 != line:
         ctx = f" ({context} that starts on line {cmark.line + 1})"
     msg = f"YAML syntax: {problem}{ctx}" + (f" ({hint})" if hint else "")
@@ -351,12 +356,15 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
              "(is this a binary file, not YAML text?)", line, col)
 
-    _check_depth(text, path, max_depth)
-    loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    finally:
-        loader.dispose()
+        _check_depth(text, path, max_depth)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as e:
+        raise YamlFileError([_problem_from_yaml_error(path, e, text)]) from None
     if root is None:
         fail("the file is empty (it holds no YAML data, only blank lines or comments)")
 
@@ -379,7 +387,7 @@ def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_by
     except YamlFileError:
         raise
     except yaml.YAMLError as e:
-        raise YamlFileError([_problem_from_yaml_error(path, e)]) from None
+        raise YamlFileError([_problem_from_yaml_error(path, e, '')]) from None
     except RecursionError:
         raise YamlFileError([Problem(path, 0, 0, "error", "the data is nested too deeply to read; flatten it")]) from None
     except Exception as e:  # never a traceback for a bad file

@@ -1,0 +1,228 @@
+"""Tests for game.scenario.safe_yaml: broken-file corpus, fuzzing, round trips, locations, limits."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.scenario.safe_yaml import LoadedYaml, Problem, YamlFileError, load_yaml_file, load_yaml_text
+
+CORPUS = Path(__file__).parent / "broken_yaml"
+EXPECT = re.compile(rb"# expect: (\d+)(?::(\d+))?: ?(.*)")
+
+
+def _corpus():
+    return sorted(CORPUS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.stem)
+def test_broken_corpus(path: Path):
+    """Each corpus file starts with '# expect: LINE[:COL]: substring' (line 0 = no location)."""
+    m = EXPECT.match(path.read_bytes().split(b"\n", 1)[0])
+    assert m, f"{path.name} lacks an '# expect:' first line"
+    line, col, text = int(m[1]), m[2] and int(m[2]), m[3].decode().strip()
+    with pytest.raises(YamlFileError) as info:
+        load_yaml_file(path)
+    problems = info.value.problems
+    assert problems and all(isinstance(p, Problem) and p.file == str(path) for p in problems)
+    assert any(p.line == line and (col is None or p.col == col) and text in p.message for p in problems), \
+        "\n".join(p.format() for p in problems)
+    assert str(info.value).startswith(f"{path}:")
+
+
+def test_corpus_is_not_empty():
+    assert len(_corpus()) >= 20
+
+
+def test_problem_format():
+    assert Problem("a.yaml", 3, 5, "error", "bad").format() == "a.yaml:3:5: error: bad"
+    assert Problem("a.yaml", 3, 0, "warning", "meh").format() == "a.yaml:3: warning: meh"
+    assert Problem("a.yaml", 0, 0, "error", "empty").format() == "a.yaml: error: empty"
+
+
+def test_good_file_and_conventions(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_bytes("\ufeffname: Ош\nstart: 2010-06-10\nturns: 12\nrate: 0.5\nok: true\nnone: ~\n"
+                  "list: [1, two]\n2024: year\n".encode())
+    doc = load_yaml_file(p)
+    assert isinstance(doc, LoadedYaml) and doc.path == str(p)
+    assert doc.data == {"name": "Ош", "start": datetime.date(2010, 6, 10), "turns": 12, "rate": 0.5, "ok": True,
+                        "none": None, "list": [1, "two"], "2024": "year"}
+    [w] = doc.warnings  # a non-text key is kept as its text, with a warning
+    assert (w.line, w.col, w.severity) == (8, 1, "warning") and "'2024'" in w.message
+
+
+def test_aliases_become_fresh_copies_and_merge_keys():
+    doc = load_yaml_text("base: &b {cost: 1, tags: [x]}\nkz:\n  <<: *b\n  cost: 2\nkg: *b\n")
+    assert doc.data["kz"] == {"cost": 2, "tags": ["x"]}
+    assert doc.data["kg"] == doc.data["base"] and doc.data["kg"] is not doc.data["base"]
+    assert doc.data["kg"]["tags"] is not doc.data["base"]["tags"]
+    assert doc.locate(("kz", "tags")) == (1, 26)  # merged key: found through the '<<' source
+
+
+def test_python_tags_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f"a: !!python/object/apply:os.system ['touch {marker}']\nb: !!python/object/new:os.system ['touch {marker}']\n"
+    with pytest.raises(YamlFileError) as info:
+        load_yaml_text(text)
+    assert [p.line for p in info.value.problems] == [1, 2]
+    assert not marker.exists()
+
+
+def test_size_limit(tmp_path):
+    p = tmp_path / "big.yaml"
+    p.write_text("a: " + "x" * 200 + "\n")
+    with pytest.raises(YamlFileError, match="limit of 100 bytes"):
+        load_yaml_file(p, max_bytes=100)
+    with pytest.raises(YamlFileError, match="limit of 100 bytes"):
+        load_yaml_text("a: " + "x" * 200, max_bytes=100)
+    assert load_yaml_file(p, max_bytes=1000).data == {"a": "x" * 200}
+
+
+def test_missing_file_and_utf16(tmp_path):
+    with pytest.raises(YamlFileError, match="cannot open"):
+        load_yaml_file(tmp_path / "nope.yaml")
+    with pytest.raises(YamlFileError, match="UTF-16"):
+        load_yaml_text("a: 1\n".encode("utf-16"))
+
+
+def test_depth_limits():
+    ok = "[" * 64 + "]" * 64
+    assert load_yaml_text(ok).data is not None
+    with pytest.raises(YamlFileError, match="more than 64 levels"):
+        load_yaml_text("[" * 65 + "]" * 65)
+    with pytest.raises(YamlFileError, match="more than 10 levels"):
+        load_yaml_text("".join(" " * i + "- \n" for i in range(0, 40, 2)) + " " * 40 + "x", max_depth=10)
+    # compact nesting on '\r' line breaks, and a huge line the C composer would crash on
+    with pytest.raises(YamlFileError, match="levels"):
+        load_yaml_text("\r".join(" " * i + "- - - -" for i in range(0, 200, 8)))
+    with pytest.raises(YamlFileError, match="levels"):
+        load_yaml_text("[" * 50_000)
+    # aliases can nest data beyond what the text shows
+    chain = "a0: &a0 " + "[" * 30 + "]" * 30 + "\n" + "".join(f"a{i}: &a{i} {'[' * 30}*a{i - 1}{']' * 30}\n" for i in range(1, 4))
+    with pytest.raises(YamlFileError, match="once aliases are expanded"):
+        load_yaml_text(chain, max_depth=100)
+
+
+def test_alias_bomb_fast():
+    bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(20))
+    start = time.perf_counter()
+    with pytest.raises(YamlFileError, match="alias bomb"):
+        load_yaml_text(bomb)
+    elapsed = time.perf_counter() - start
+    print(f"alias bomb refused in {elapsed * 1000:.1f} ms")
+    assert elapsed < 2.0
+    # merge keys are a second way to multiply data
+    merges = "m0: &m0 {a: 1}\n" + "".join(f"m{i}: &m{i}\n  <<: [{', '.join([f'*m{i - 1}'] * 10)}]\n  k{i}: 1\n"
+                                          for i in range(1, 12))
+    with pytest.raises(YamlFileError, match="alias bomb"):
+        load_yaml_text(merges)
+
+
+def test_large_flat_document_speed():
+    lines, i, size = [], 0, 0
+    while size < 1_000_000:
+        line = f"key_{i}: value number {i * 7919 % 100003} of the flat test\n"
+        lines.append(line)
+        size += len(line)
+        i += 1
+    text = "".join(lines)
+    start = time.perf_counter()
+    doc = load_yaml_text(text)
+    elapsed = time.perf_counter() - start
+    print(f"1 MB flat document ({i} keys) loaded in {elapsed:.3f} s "
+          f"(libyaml: {yaml.__with_libyaml__})")
+    assert len(doc.data) == i and elapsed < 3.0
+
+
+# --- fuzzing --------------------------------------------------------------------------------
+
+FAST = settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(st.binary(max_size=2000))
+def test_fuzz_bytes(data):
+    try:
+        load_yaml_text(data)
+    except YamlFileError as e:
+        assert e.problems and all(p.severity == "error" for p in e.problems)
+
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-?[]{},&*!|>'\"#%@`\\ \n\t\r\x00\x85\u2028é0123456789.~<=")),
+                  max_size=300)
+
+
+@FAST
+@given(st.one_of(st.text(max_size=500), YAMLISH))
+def test_fuzz_text(text):
+    try:
+        load_yaml_text(text)
+    except YamlFileError as e:
+        assert e.problems and all(p.severity == "error" for p in e.problems)
+
+
+# PyYAML's emitter (not the loader) cannot round-trip NEL / LS / PS line breaks with allow_unicode.
+TEXT = st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",))
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(TEXT, max_size=20))
+DATA = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=5),
+                                                    st.dictionaries(st.text(TEXT, max_size=10), kids, max_size=5)),
+                    max_leaves=40)
+
+
+def _paths(data, loc=()):
+    yield loc
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, loc + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, loc + (i,))
+
+
+def _node_at(node, loc):
+    """Reference walk with plain yaml.compose nodes (independent of safe_yaml's locate)."""
+    key = None
+    for part in loc:
+        if isinstance(part, str):
+            key, node = next((k, v) for k, v in node.value if k.value == part)
+        else:
+            key, node = None, node.value[part]
+    return node, key
+
+
+@settings(max_examples=200, deadline=None)
+@given(DATA, st.booleans())
+def test_roundtrip_and_locate(data, flow):
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, width=60)
+    doc = load_yaml_text(text)
+    assert doc.data == data
+    assert doc.warnings == []
+    ref = yaml.compose(text, Loader=yaml.SafeLoader)
+    for loc in _paths(data):
+        node, key = _node_at(ref, loc)
+        assert doc.locate(loc) == (node.start_mark.line + 1, node.start_mark.column + 1), loc
+        want = key if key is not None else node
+        assert doc.locate_key(loc) == (want.start_mark.line + 1, want.start_mark.column + 1), loc
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.integers(), min_size=1, max_size=5))
+def test_locate_missing_and_unknown(data):
+    doc = load_yaml_text(yaml.safe_dump({"outer": data}))
+    assert doc.locate(("outer", "\0missing")) == doc.locate(("outer",))
+    assert doc.locate(("outer", "\0missing", 3, "x")) == doc.locate(("outer",))
+    assert doc.locate_key(("outer",)) == (1, 1)
+
+
+def test_float_specials():
+    d = load_yaml_text("a: .inf\nb: -.inf\nc: .nan\n").data
+    assert d["a"] == math.inf and d["b"] == -math.inf and math.isnan(d["c"])

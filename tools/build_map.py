@@ -686,7 +686,7 @@ def build(cache: Path) -> list[dict]:
 # Preview
 # --------------------------------------------------------------------------
 
-def render_preview(features: list[dict], path: Path, scale: float = 24.0) -> None:
+def render_preview(features: list[dict], path: Path, bounds=BOX, width: int = 1600) -> None:
     """Draw the features with pygame (headless) and save a PNG."""
     import colorsys
     import os
@@ -694,8 +694,9 @@ def render_preview(features: list[dict], path: Path, scale: float = 24.0) -> Non
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
-    x0, y0, x1, y1 = BOX
-    size = (int((x1 - x0) * scale), int((y1 - y0) * scale))
+    x0, y0, x1, y1 = bounds
+    scale = width / (x1 - x0)
+    size = (width, int((y1 - y0) * scale))
     pygame.font.init()
     font = pygame.font.SysFont(None, 14)
     surface = pygame.Surface(size)
@@ -713,14 +714,17 @@ def render_preview(features: list[dict], path: Path, scale: float = 24.0) -> Non
         hue = (hash(feat["properties"]["country"]) % 9) / 9 + (k % 5) * 0.02
         return tuple(int(255 * c) for c in colorsys.hsv_to_rgb(hue, 0.35 + 0.1 * (k % 3), 0.95))
 
+    def draw_order(feat):
+        kind = feat["properties"]["kind"]
+        rank = {"country": 0, "sea": 1, "region": 2, "lake": 3}[kind]
+        return (rank, -shape(feat["geometry"]).area)
+
     labels = []
-    for k, feat in enumerate(features):
+    for k, feat in enumerate(sorted(features, key=draw_order)):
         geom = feat["geometry"]
         polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-        for rings in polys:
+        for rings in polys:  # holes hold other (smaller, later drawn) features
             pygame.draw.polygon(surface, colour(feat, k), [to_px(*p) for p in rings[0]])
-            for hole in rings[1:]:
-                pygame.draw.polygon(surface, (150, 190, 220), [to_px(*p) for p in hole])
         for rings in polys:
             for ring_ in rings:
                 pygame.draw.lines(surface, (60, 60, 60), True, [to_px(*p) for p in ring_], 1)
@@ -739,6 +743,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="download/unpack directory (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=OUT_FILE)
     parser.add_argument("--preview", type=Path, help="also render the map to this PNG")
+    parser.add_argument("--preview-box", type=float, nargs=4, default=BOX,
+                        metavar=("W", "S", "E", "N"), help="area shown in the preview")
     args = parser.parse_args(argv)
 
     features = build(args.cache)
@@ -747,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = Counter(f["properties"]["kind"] for f in features)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB): {dict(kinds)}")
     if args.preview:
-        render_preview(features, args.preview)
+        render_preview(features, args.preview, args.preview_box)
         print(f"preview: {args.preview}")
     return 0
 

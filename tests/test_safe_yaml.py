@@ -226,3 +226,22 @@ def test_locate_missing_and_unknown(data):
 def test_float_specials():
     d = load_yaml_text("a: .inf\nb: -.inf\nc: .nan\n").data
     assert d["a"] == math.inf and d["b"] == -math.inf and math.isnan(d["c"])
+
+
+def test_problem_caps():
+    doc = load_yaml_text("".join(f"{i}: x\n" for i in range(200)))
+    assert len(doc.data) == 200 and len(doc.warnings) == 50
+    with pytest.raises(YamlFileError) as info:
+        load_yaml_text("a: 1\n" * 1000)
+    assert len(info.value.problems) == 51 and "too many errors" in info.value.problems[-1].message
+
+
+def test_pure_python_loader_fallback(monkeypatch):
+    """Same results without libyaml (the module falls back to yaml.SafeLoader)."""
+    import game.scenario.safe_yaml as sy
+    monkeypatch.setattr(sy, "_Loader", yaml.SafeLoader)
+    assert load_yaml_text("a: [1, {b: 2010-06-10}]\n").data == {"a": [1, {"b": datetime.date(2010, 6, 10)}]}
+    for bad, line in [("a: 1\na: 2\n", 2), ("[" * 5000, 1), ("x: 1\n---\ny: 2\n", 2), ("a: b: c\n", 1)]:
+        with pytest.raises(YamlFileError) as info:
+            load_yaml_text(bad)
+        assert info.value.problems[0].line == line

@@ -26,6 +26,7 @@ Merge keys (``<<: *base``) are supported; their copies count as alias expansions
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,9 +46,17 @@ _KIND = {_NULL: "null", _BOOL: "boolean", _INT: "integer", _FLOAT: "number", _TS
 
 # Characters PyYAML refuses anywhere in a stream (same set as yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
-# Start of every line: whitespace, BOM and block indicators ('-', '?', ':' + blank).  Any block
-# collection starts at a column no greater than the length of this prefix.
-_LINE_PREFIX = re.compile(r"(?:\A|(?<=[\n\r\x85\u2028\u2029]))(?:[ \t\ufeff]|[-?:](?=[ \t\n\r]|\Z))*")
+# A line's prefix of whitespace, BOM and block indicators ('-', '?', ':' + blank): no block
+# collection starts at a column beyond it, so block nesting <= 2 * (longest prefix + 1).
+_BREAKS = "\n\r\x85\u2028\u2029"
+_PREFIX_CHAR = f"(?:[ \t\ufeff]|[-?:](?=[ \t{_BREAKS}]|\\Z))"
+
+
+@functools.lru_cache(maxsize=8)
+def _long_prefix(length: int) -> re.Pattern:
+    """Matches a line whose prefix is at least ``length`` characters long."""
+    return re.compile(f"(?:\\A|(?<=[{_BREAKS}])){_PREFIX_CHAR}{{{length}}}")
+
 
 _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("mapping values are not allowed", "is a ':' missing a space after a key, or does a value containing ': ' need quotes?"),
@@ -157,6 +166,9 @@ def _tag_refused(tag: str) -> str:
             "booleans, dates, lists and mappings (remove the tag)")
 
 
+_MAX_PROBLEMS = 50
+
+
 class _Abort(Exception):
     """Stop constructing at once (alias bomb, recursion)."""
 
@@ -167,6 +179,7 @@ class _Builder:
     def __init__(self, path: str, max_depth: int, max_alias_expansions: int):
         self.path, self.max_depth, self.budget = path, max_depth, max_alias_expansions
         self.problems: list[Problem] = []
+        self.counts: dict[str, int] = {}
         self.seen: set[int] = set()  # nodes built at least once
         self.active: set[int] = set()  # nodes being built (recursion guard)
         self.expansions = 0
@@ -174,8 +187,15 @@ class _Builder:
         self.scalars = yaml.constructor.SafeConstructor()
 
     def report(self, node: Node | None, message: str, severity: str = "error") -> None:
+        """Record a problem; drop warnings and stop reading after ``_MAX_PROBLEMS`` of a kind."""
         line, col = _pos(node) if node is not None else (0, 0)
+        self.counts[severity] = same = self.counts.get(severity, 0) + 1
+        if same > _MAX_PROBLEMS:  # only warnings get here
+            return
         self.problems.append(Problem(self.path, line, col, severity, message))
+        if severity == "error" and same == _MAX_PROBLEMS:
+            self.problems.append(Problem(self.path, line, col, "error", "too many errors; stopped reading here"))
+            raise _Abort
 
     def build(self, node: Node, depth: int = 1, via: Node | None = None) -> Any:
         nid = id(node)
@@ -312,9 +332,10 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def _check_depth(text: str, path: str, max_depth: int) -> None:
     """Raise YamlFileError if collections nest deeper than ``max_depth`` (never composes)."""
-    prefix = max((m.end() - m.start() for m in _LINE_PREFIX.finditer(text)), default=0)
-    if 2 * prefix + 4 + text.count("[") + text.count("{") <= max_depth:
-        return  # cheap upper bound on block + flow nesting is already small enough
+    # Cheap upper bound first: flow depth <= number of '[' and '{'; block depth <= 2 * (prefix + 1).
+    spare = max_depth - 2 - text.count("[") - text.count("{")
+    if spare >= 0 and _long_prefix(spare // 2).search(text) is None:
+        return
     loader = _Loader(text)
     try:
         depth = 0

@@ -245,3 +245,7 @@ def test_pure_python_loader_fallback(monkeypatch):
         with pytest.raises(YamlFileError) as info:
             load_yaml_text(bad)
         assert info.value.problems[0].line == line
+
+
+def test_yaml11_oddities_stay_text():
+    assert load_yaml_text("a: <<\nb: =\nc: '1'\n").data == {"a": "<<", "b": "=", "c": "1"}

@@ -41,7 +41,8 @@ _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _Y = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT, _TS = (_Y + t for t in ("str", "null", "bool", "int", "float", "timestamp"))
 _SEQ, _MAP, _MERGE, _VALUE = _Y + "seq", _Y + "map", _Y + "merge", _Y + "value"
-_SCALAR_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TS, _VALUE}
+_TEXT_TAGS = {_STR, _VALUE, _MERGE}  # '=' and '<<' outside a merge are plain text
+_SCALAR_TAGS = {_NULL, _BOOL, _INT, _FLOAT, _TS} | _TEXT_TAGS
 _KIND = {_NULL: "null", _BOOL: "boolean", _INT: "integer", _FLOAT: "number", _TS: "date"}
 
 # Characters PyYAML refuses anywhere in a stream (same set as yaml.reader.Reader.NON_PRINTABLE).
@@ -243,7 +244,7 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self.report(node, _tag_refused(tag))
             return None
-        if tag in (_STR, _VALUE):
+        if tag in _TEXT_TAGS:
             return node.value
         try:
             value = getattr(self.scalars, "construct_yaml_" + tag[len(_Y):])(node)
@@ -256,7 +257,7 @@ class _Builder:
         if not isinstance(node, ScalarNode):
             self.report(node, "a key must be plain text, not a list or mapping")
             return None
-        if node.tag in (_STR, _VALUE):
+        if node.tag in _TEXT_TAGS:
             return node.value
         if node.tag == _NULL:
             self.report(node, "a key is empty or null; write a name before the ':'")

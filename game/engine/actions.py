@@ -1,0 +1,580 @@
+"""Actions: every decision a player or the AI can take.
+
+An action is validated against the rules and the state of every run it is meant
+for; an impossible action is refused with a reason and costs nothing. Applying an
+action changes only the runs in its mask. Actions serialise to plain dicts for the
+action log, which together with the seed and the scenario is the save and replay.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from game.engine.procedure import schedule_request
+from game.engine.state import ANSWERED, AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
+from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, World
+
+ACTION_TYPES: dict[str, type["Action"]] = {}
+
+
+class Refused(Exception):
+    """Raised inside ``check`` to refuse an action with a reason."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an action is allowed, per run, and the reason when it is not."""
+
+    ok: np.ndarray
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.ok.any())
+
+
+@dataclass(frozen=True)
+class Action:
+    """Base class. Subclasses set ``kind``, ``label``, ``help`` and implement the rules."""
+
+    actor: str
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    help: ClassVar[str] = ""
+    base_cost: ClassVar[float] = 1.0
+    actor_kinds: ClassVar[tuple[str, ...]] = ("government", "state")
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if cls.kind:
+            ACTION_TYPES[cls.kind] = cls
+
+    # --- interface ----------------------------------------------------------------
+    def cost(self, world: World) -> float:
+        return self.base_cost
+
+    def target(self) -> str | None:
+        """The main object of the action, for triggers such as 'UZ closed its border with KG'."""
+        return None
+
+    def check(self, world: World, state: State) -> np.ndarray | None:
+        """Raise ``Refused`` for a rule breach; return a per-run mask of further limits or None."""
+        return None
+
+    def apply(self, world: World, state: State, mask: np.ndarray, rng: np.random.Generator) -> str:
+        """Change the runs in ``mask``; return one sentence for the news feed."""
+        raise NotImplementedError
+
+    # --- shared -------------------------------------------------------------------
+    def validate(self, world: World, state: State) -> Verdict:
+        none = np.zeros(state.runs, dtype=bool)
+        if self.actor not in world.actor_ids:
+            return Verdict(none, f"There is no actor '{self.actor}' in this scenario.")
+        kind = world.actor(self.actor).kind
+        if kind not in self.actor_kinds:
+            return Verdict(none, f"{world.name(self.actor)} ({kind.replace('_', ' ')}) cannot {self.label.lower()}.")
+        try:
+            extra = self.check(world, state)
+        except Refused as why:
+            return Verdict(none, str(why))
+        ok = np.ones(state.runs, dtype=bool) if extra is None else extra.copy()
+        if not ok.any():
+            return Verdict(ok, "Not possible in the current situation.")
+        cost = self.cost(world)
+        affordable = state.budget[:, world.a(self.actor)] >= cost - 1e-9
+        if not (ok & affordable).any():
+            left = state.budget[0, world.a(self.actor)]
+            return Verdict(ok & affordable, f"It costs {cost:g} action points; {world.name(self.actor)} has {left:g} left this turn.")
+        return Verdict(ok & affordable)
+
+    def perform(self, world: World, state: State, mask: np.ndarray, rng: np.random.Generator) -> str:
+        """Pay the cost, record the action and apply it to the runs in ``mask``."""
+        state.budget[mask, world.a(self.actor)] -= self.cost(world)
+        state.mark_taken(self.actor, self.kind, self.target(), mask)
+        return self.apply(world, state, mask, rng)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, **dataclasses.asdict(self)}
+
+    def describe(self, world: World) -> str:
+        return f"{world.name(self.actor)}: {self.label.lower()}"
+
+
+def action_from_dict(data: dict) -> Action:
+    """Rebuild an action from its dict; raises ValueError with a plain reason."""
+    if not isinstance(data, dict) or "kind" not in data:
+        raise ValueError("an action must be a mapping with a 'kind'")
+    cls = ACTION_TYPES.get(data["kind"])
+    if cls is None:
+        raise ValueError(f"unknown action kind '{data['kind']}' (known: {', '.join(sorted(ACTION_TYPES))})")
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - names - {"kind"}
+    if unknown:
+        raise ValueError(f"unknown field(s) {sorted(unknown)} for action '{cls.kind}'")
+    try:
+        return cls(**{k: v for k, v in data.items() if k != "kind"})
+    except TypeError as exc:
+        raise ValueError(f"action '{cls.kind}': {exc}") from None
+
+
+# --- helpers -------------------------------------------------------------------------
+def _need(cond: bool, reason: str) -> None:
+    if not cond:
+        raise Refused(reason)
+
+
+def _state_of(world: World, actor_id: str) -> int:
+    _need(actor_id in world.actor_ids, f"There is no actor '{actor_id}' in this scenario.")
+    return world.a(actor_id)
+
+
+def _own_region(world: World, actor: str, region: str) -> int:
+    _need(region in world.region_ids, f"There is no region '{region}' in this scenario.")
+    r = world.r(region)
+    _need(world.region_country[r] == world.a(actor),
+          f"{world.name(region)} is not governed by {world.name(actor)}.")
+    return r
+
+
+def host_consents(world: World, state: State, guest: int, host: int, region: int = -1) -> np.ndarray:
+    """(R,) whether ``host`` lets ``guest`` put troops on its soil (in ``region``).
+
+    Consent comes from a mutual-defence agreement, a border-cooperation agreement (border
+    regions only), or a request from the host that the guest answered with troops.
+    """
+    if guest == host:
+        return np.ones(state.runs, dtype=bool)
+    guest_id, host_id = world.actor_ids[guest], world.actor_ids[host]
+    for ag in world.scenario.agreements:
+        if guest_id in ag.parties and host_id in ag.parties:
+            if ag.kind == "mutual_defence":
+                return np.ones(state.runs, dtype=bool)
+            if ag.kind == "border_cooperation" and region >= 0 and world.foreign_adjacency[region].any():
+                return np.ones(state.runs, dtype=bool)
+    b = world.b(guest_id)
+    troops = (state.outcome[:, b] == OUTCOMES.index("peacekeeping")) | \
+             (state.outcome[:, b] == OUTCOMES.index("collective_defence"))
+    return (state.req_stage[:, host, b] == ANSWERED) & troops
+
+
+# --- the actions ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class RequestAssistance(Action):
+    target_body: str = ""
+    article: int | None = None
+    framing: str = "internal_unrest"
+    against: str | None = None
+    kind: ClassVar[str] = "request_assistance"
+    label: ClassVar[str] = "Request assistance"
+    help: ClassVar[str] = ("Ask an organisation (under a treaty article) or a state for help, framing the crisis "
+                           "as internal unrest, outside interference, terrorism or a border incident.")
+    base_cost = 1.0
+    actor_kinds = ("government",)
+
+    def target(self):
+        return self.target_body
+
+    def check(self, world, state):
+        q = world.a(self.actor)
+        _need(self.framing in FRAMINGS, f"Unknown framing '{self.framing}' (use one of: {', '.join(FRAMINGS)}).")
+        _need(self.target_body in world.body_ids, f"There is no organisation or state '{self.target_body}'.")
+        _need(self.target_body != self.actor, "A government cannot ask itself for help.")
+        if self.against is not None:
+            _need(self.against in world.actor_ids, f"There is no actor '{self.against}'.")
+        if self.target_body in world.org_ids:
+            org = world.org(self.target_body)
+            _need(org.security_role, f"{org.name} takes no requests for military assistance.")
+            _need(bool(world.membership[world.o(org.id), q]),
+                  f"{world.name(self.actor)} is not a member of the {org.id}: only members may invoke its treaty.")
+            if self.article is not None:
+                numbers = [a.number for a in org.rules.articles]
+                _need(self.article in numbers, f"Article {self.article} is not among the {org.id} articles in force "
+                                               f"({', '.join(map(str, numbers)) or 'none'}).")
+        else:
+            _need(world.actor(self.target_body).kind in ("government", "state"),
+                  f"{world.name(self.target_body)} is not a state.")
+        b = world.b(self.target_body)
+        free = state.req_stage[:, q, b] != SESSION_SCHEDULED
+        _need(bool(free.any()), f"A request to {world.name(self.target_body)} is already pending.")
+        return free
+
+    def apply(self, world, state, mask, rng):
+        q, b = world.a(self.actor), world.b(self.target_body)
+        against = world.a(self.against) if self.against else -1
+        schedule_request(world, state, q, b, mask, self.article or -1, self.framing, against)
+        art = f" under Article {self.article}" if self.article else ""
+        return (f"{world.name(self.actor)} asks {world.name(self.target_body)} for assistance{art}, "
+                f"calling the crisis {self.framing.replace('_', ' ')}.")
+
+
+@dataclass(frozen=True)
+class Vote(Action):
+    body: str = ""
+    support_up_to: str = "logistics_support"
+    otherwise: str = "abstain"
+    kind: ClassVar[str] = "vote"
+    label: ClassVar[str] = "Cast council vote"
+    help: ClassVar[str] = ("Set your position for the coming session: support every mandate up to a level; "
+                           "above it abstain or oppose. Under consensus one opposition blocks.")
+    base_cost = 0.0
+
+    def target(self):
+        return self.body
+
+    def check(self, world, state):
+        _need(self.body in world.org_ids, f"There is no organisation '{self.body}'.")
+        _need(bool(world.membership[world.o(self.body), world.a(self.actor)]),
+              f"{world.name(self.actor)} has no vote in the {self.body}.")
+        _need(self.support_up_to in LEVELS, f"Unknown mandate level '{self.support_up_to}'.")
+        _need(self.otherwise in ("abstain", "oppose"), "Above your level you may only abstain or oppose.")
+        pending = (state.req_stage[:, :, world.b(self.body)] == SESSION_SCHEDULED).any(axis=1)
+        _need(bool(pending.any()), f"No {self.body} session is pending.")
+        return pending
+
+    def apply(self, world, state, mask, rng):
+        state.human_votes[(self.actor, self.body)] = (LEVEL_OF[self.support_up_to], self.otherwise)
+        return (f"{world.name(self.actor)} will support up to {self.support_up_to.replace('_', ' ')} "
+                f"in the {self.body} and {self.otherwise} above it.")
+
+
+@dataclass(frozen=True)
+class AnswerRequest(Action):
+    requester: str = ""
+    answer: str = "logistics_support"
+    kind: ClassVar[str] = "answer_request"
+    label: ClassVar[str] = "Answer a request"
+    help: ClassVar[str] = ("Answer a government's plea for help: decline, consultations, logistics "
+                           "(equipment, aid) or peacekeeping troops.")
+    base_cost = 0.0
+
+    def target(self):
+        return self.requester
+
+    def check(self, world, state):
+        q = _state_of(world, self.requester)
+        _need(self.answer in LEVELS, f"Unknown answer '{self.answer}'.")
+        pending = state.req_stage[:, q, world.b(self.actor)] == SESSION_SCHEDULED
+        _need(bool(pending.any()), f"{world.name(self.requester)} has no pending request to {world.name(self.actor)}.")
+        return pending
+
+    def apply(self, world, state, mask, rng):
+        state.human_votes[(self.actor, self.actor)] = (LEVEL_OF[self.answer], "oppose")
+        return f"{world.name(self.actor)} decides how to answer {world.name(self.requester)}."
+
+
+@dataclass(frozen=True)
+class DeployForce(Action):
+    force: str = ""
+    region: str = ""
+    kind: ClassVar[str] = "deploy_force"
+    label: ClassVar[str] = "Deploy a force"
+    help: ClassVar[str] = ("Send one of your units to a region: at home freely, abroad only with the host's "
+                           "consent (a request or a basing agreement). It arrives after its readiness delay.")
+    base_cost = 2.0
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        _need(self.force in world.force_ids, f"There is no force '{self.force}'.")
+        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        f = world.f(self.force)
+        _need(world.force_owner[f] == world.a(self.actor), f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
+        free = state.force_status[:, f] != IN_TRANSIT
+        _need(bool(free.any()), f"{world.name(self.force)} is already on the move.")
+        host = int(world.region_country[world.r(self.region)])
+        consent = host_consents(world, state, world.a(self.actor), host, world.r(self.region))
+        _need(bool(consent.any()), f"{world.name(world.actor_ids[host])} has not consented to foreign troops.")
+        here = (state.force_location[:, f] == world.r(self.region)) & (state.force_status[:, f] == DEPLOYED)
+        _need(bool((~here).any()), f"{world.name(self.force)} is already there.")
+        return free & consent & ~here
+
+    def apply(self, world, state, mask, rng):
+        f, r = world.f(self.force), world.r(self.region)
+        near = world.force_home_region[f] >= 0 or state.force_status[0, f] == DEPLOYED
+        days = world.force_readiness[f] + (1.0 if near else 2.0)
+        turns = max(1, math.ceil(days / world.scenario.turn_days))
+        state.force_status[mask, f] = IN_TRANSIT
+        state.force_destination[mask, f] = r
+        state.force_arrival[mask, f] = state.turn + turns
+        state.force_body[mask, f] = -1
+        return (f"{world.name(self.actor)} orders {world.name(self.force)} to {world.name(self.region)}; "
+                f"it arrives on {world.date_of_turn(state.turn + turns):%d %b}.")
+
+
+@dataclass(frozen=True)
+class WithdrawForce(Action):
+    force: str = ""
+    kind: ClassVar[str] = "withdraw_force"
+    label: ClassVar[str] = "Withdraw a force"
+    help: ClassVar[str] = "Bring a deployed or moving unit home."
+    base_cost = 0.0
+
+    def target(self):
+        return self.force
+
+    def check(self, world, state):
+        _need(self.force in world.force_ids, f"There is no force '{self.force}'.")
+        f = world.f(self.force)
+        _need(world.force_owner[f] == world.a(self.actor), f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
+        away = state.force_status[:, f] != AT_HOME
+        _need(bool(away.any()), f"{world.name(self.force)} is already at home.")
+        return away
+
+    def apply(self, world, state, mask, rng):
+        f = world.f(self.force)
+        home = world.force_home_region[f]
+        state.force_status[mask, f] = AT_HOME
+        state.force_location[mask, f] = home
+        state.force_destination[mask, f] = home
+        state.force_arrival[mask, f] = -1
+        state.force_body[mask, f] = -1
+        return f"{world.name(self.actor)} withdraws {world.name(self.force)}."
+
+
+@dataclass(frozen=True)
+class SendAid(Action):
+    recipient: str = ""
+    aid: str = "humanitarian"
+    kind: ClassVar[str] = "send_aid"
+    label: ClassVar[str] = "Send aid"
+    help: ClassVar[str] = ("Humanitarian aid lowers deaths and speeds recovery; equipment, helicopters and fuel "
+                           "make the recipient's own security forces more effective.")
+    base_cost = 2.0
+
+    def target(self):
+        return self.recipient
+
+    def check(self, world, state):
+        _state_of(world, self.recipient)
+        _need(self.aid in ("humanitarian", "equipment", "helicopters", "fuel"), f"Unknown aid '{self.aid}'.")
+        _need(world.actor(self.recipient).kind in ("government", "state"), "Aid goes to a state.")
+        return None
+
+    def apply(self, world, state, mask, rng):
+        rec = world.a(self.recipient)
+        regs = world.regions_of(rec)
+        if self.aid == "humanitarian":
+            state.aid[np.ix_(mask, regs)] += 0.3
+        else:
+            state.equipment[mask, rec] = np.minimum(state.equipment[mask, rec] + 0.2, 1.0)
+        return f"{world.name(self.actor)} sends {self.aid} aid to {world.name(self.recipient)}."
+
+
+@dataclass(frozen=True)
+class SetBorder(Action):
+    neighbour: str = ""
+    open: bool = False
+    kind: ClassVar[str] = "set_border"
+    label: ClassVar[str] = "Open or close a border"
+    help: ClassVar[str] = ("Close your border with a neighbour to stop refugees and fighters, or reopen it. "
+                           "Closing it leaves those fleeing trapped on the other side.")
+    base_cost = 1.0
+
+    def target(self):
+        return self.neighbour
+
+    def check(self, world, state):
+        me, other = world.a(self.actor), _state_of(world, self.neighbour)
+        mine, theirs = world.regions_of(me), world.regions_of(other)
+        _need(len(mine) > 0 and len(theirs) > 0 and bool(world.adjacency[np.ix_(mine, theirs)].any()),
+              f"{world.name(self.actor)} has no border with {world.name(self.neighbour)} in this scenario.")
+        differs = state.border_open[:, me, other] != self.open
+        _need(bool(differs.any()), f"The border is already {'open' if self.open else 'closed'}.")
+        return differs
+
+    def apply(self, world, state, mask, rng):
+        me, other = world.a(self.actor), world.a(self.neighbour)
+        state.border_open[mask, me, other] = self.open
+        verb = "reopens" if self.open else "closes"
+        return f"{world.name(self.actor)} {verb} its border with {world.name(self.neighbour)}."
+
+
+@dataclass(frozen=True)
+class ReinforceBorder(Action):
+    region: str = ""
+    kind: ClassVar[str] = "reinforce_border"
+    label: ClassVar[str] = "Reinforce a border"
+    help: ClassVar[str] = "Send border guards and engineers to a border region: fewer fighters slip through."
+    base_cost = 2.0
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        r = _own_region(world, self.actor, self.region)
+        _need(bool(world.foreign_adjacency[r].any()), f"{world.name(self.region)} has no foreign border.")
+        room = state.border_security[:, r] < 0.95
+        _need(bool(room.any()), f"The border of {world.name(self.region)} is already as secure as it can be.")
+        return room
+
+    def apply(self, world, state, mask, rng):
+        r = world.r(self.region)
+        state.border_security[mask, r] += 0.15 * (1.0 - state.border_security[mask, r])
+        return f"{world.name(self.actor)} reinforces the border in {world.name(self.region)}."
+
+
+@dataclass(frozen=True)
+class SecurityOperation(Action):
+    region: str = ""
+    kind: ClassVar[str] = "security_operation"
+    label: ClassVar[str] = "Security operation"
+    help: ClassVar[str] = "Commit national reserve troops to restore order in one of your regions."
+    base_cost = 2.0
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        _own_region(world, self.actor, self.region)
+        has = state.reserve[:, world.a(self.actor)] >= 100
+        _need(bool(has.any()), f"{world.name(self.actor)} has no reserve troops left.")
+        return has
+
+    def apply(self, world, state, mask, rng):
+        a, r = world.a(self.actor), world.r(self.region)
+        sent = np.minimum(state.reserve[mask, a], np.maximum(1000.0, 0.5 * state.reserve[mask, a]))
+        state.reserve[mask, a] -= sent
+        state.security[mask, r] += sent
+        return f"{world.name(self.actor)} sends {int(sent[0]):,} troops to restore order in {world.name(self.region)}."
+
+
+@dataclass(frozen=True)
+class DeclareEmergency(Action):
+    region: str = ""
+    kind: ClassVar[str] = "declare_emergency"
+    label: ClassVar[str] = "State of emergency"
+    help: ClassVar[str] = "Curfew and emergency powers for ten days: security forces act 50% harder; trust suffers a little."
+    base_cost = 1.0
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        r = _own_region(world, self.actor, self.region)
+        free = state.emergency_days[:, r] <= 0
+        _need(bool(free.any()), f"{world.name(self.region)} is already under a state of emergency.")
+        return free
+
+    def apply(self, world, state, mask, rng):
+        r = world.r(self.region)
+        state.emergency_days[mask, r] = 10
+        state.stability[mask, r] = np.maximum(state.stability[mask, r] - 0.02, 0.0)
+        return f"{world.name(self.actor)} declares a state of emergency and a curfew in {world.name(self.region)}."
+
+
+@dataclass(frozen=True)
+class Mediate(Action):
+    between: str = ""
+    kind: ClassVar[str] = "mediate"
+    label: ClassVar[str] = "Mediate"
+    help: ClassVar[str] = "Offer good offices to a state in crisis: tension falls if you are trusted there."
+    base_cost = 1.0
+    actor_kinds = ("government", "state", "secretariat")
+
+    def target(self):
+        return self.between
+
+    def check(self, world, state):
+        other = _state_of(world, self.between)
+        _need(other != world.a(self.actor), "A state cannot mediate in its own crisis.")
+        _need(world.ties[other, world.a(self.actor)] > -0.3, f"{world.name(self.between)} does not trust {world.name(self.actor)} as a mediator.")
+        return None
+
+    def apply(self, world, state, mask, rng):
+        other = world.a(self.between)
+        trust = max(world.ties[other, world.a(self.actor)], 0.0)
+        state.tension[np.ix_(mask, world.regions_of(other))] *= 1.0 - 0.05 * (0.5 + trust)
+        return f"{world.name(self.actor)} offers to mediate in {world.name(self.between)}."
+
+
+@dataclass(frozen=True)
+class PublicStatement(Action):
+    stance: str = "call_for_restraint"
+    about: str = ""
+    kind: ClassVar[str] = "public_statement"
+    label: ClassVar[str] = "Public statement"
+    help: ClassVar[str] = ("Back the government, call for restraint, condemn the violence, or blame outside "
+                           "forces (which makes an external reading of the crisis more likely).")
+    base_cost = 0.0
+    actor_kinds = ("government", "state", "secretariat")
+
+    def target(self):
+        return self.about
+
+    def check(self, world, state):
+        _state_of(world, self.about)
+        _need(self.stance in ("support_government", "call_for_restraint", "blame_outside_forces", "condemn_violence"),
+              f"Unknown stance '{self.stance}'.")
+        said = state.taken.get((self.actor, self.kind, self.about))
+        fresh = np.ones(state.runs, dtype=bool) if said is None else ~said
+        _need(bool(fresh.any()), f"{world.name(self.actor)} has already spoken on {world.name(self.about)}.")
+        return fresh
+
+    def apply(self, world, state, mask, rng):
+        about = world.a(self.about)
+        regs = world.regions_of(about)
+        if self.stance == "support_government":
+            state.stability[np.ix_(mask, regs)] = np.minimum(state.stability[np.ix_(mask, regs)] + 0.02, 1.0)
+        elif self.stance in ("call_for_restraint", "condemn_violence"):
+            state.tension[np.ix_(mask, regs)] *= 0.98
+        else:
+            state.perceived_external[mask, about] = np.minimum(state.perceived_external[mask, about] + 0.1, 0.5)
+        return f"{world.name(self.actor)} makes a statement on {world.name(self.about)}: {self.stance.replace('_', ' ')}."
+
+
+@dataclass(frozen=True)
+class Attack(Action):
+    region: str = ""
+    kind: ClassVar[str] = "attack"
+    label: ClassVar[str] = "Press into a region"
+    help: ClassVar[str] = "Armed groups: push fighters into a neighbouring region; weak borders let more through."
+    base_cost = 1.0
+    actor_kinds = ("armed_group",)
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        g = world.group_ids.index(self.actor)
+        near = state.group_strength[:, g, :] @ world.adjacency[:, world.r(self.region)] > 1.0
+        _need(bool(near.any()), f"{world.name(self.actor)} has no fighters next to {world.name(self.region)}.")
+        return near
+
+    def apply(self, world, state, mask, rng):
+        g = world.group_ids.index(self.actor)
+        state.group_target[mask, g] = world.r(self.region)
+        return f"Fighters of {world.name(self.actor)} press toward {world.name(self.region)}."
+
+
+@dataclass(frozen=True)
+class ChooseOption(Action):
+    event: str = ""
+    choice: int = 0
+    kind: ClassVar[str] = "choose_option"
+    label: ClassVar[str] = "Choose"
+    help: ClassVar[str] = "Answer a situation that an event put before you."
+    base_cost = 0.0
+    actor_kinds = ("government", "state", "armed_group", "secretariat")
+
+    def target(self):
+        return self.event
+
+    def check(self, world, state):
+        offer = next((c for c in state.pending_choices if c["event"] == self.event and c["actor"] == self.actor), None)
+        _need(offer is not None, f"No choice from '{self.event}' is waiting for {world.name(self.actor)}.")
+        _need(0 <= self.choice < len(offer["choices"]), "There is no such option.")
+        return None
+
+    def apply(self, world, state, mask, rng):
+        from game.engine.events import apply_effects  # local: events imports actions
+        offer = next(c for c in state.pending_choices if c["event"] == self.event and c["actor"] == self.actor)
+        state.pending_choices.remove(offer)
+        choice = offer["choices"][self.choice]
+        apply_effects(world, state, choice.effects, mask, rng, news=None)
+        return f"{world.name(self.actor)}: {choice.label}."

@@ -1,0 +1,127 @@
+"""Crisis dynamics: violence, casualties, displacement, stability, armed groups.
+
+Each call advances every run by whole days. The equations are explained, term by
+term, in docs/model.md; coefficients come from ``Scenario.parameters``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.state import DEPLOYED, State
+from game.engine.world import World
+
+GOVERNMENT_EFFECTIVENESS = 0.5
+RECRUITMENT = 0.01
+
+
+def presence(world: World, state: State) -> np.ndarray:
+    """(R, N) effective security presence in units of ``security_scale`` per 100,000 people."""
+    p = world.params
+    equipment = state.equipment[:, world.region_country]                       # (R, N)
+    troops = state.security * GOVERNMENT_EFFECTIVENESS * (1.0 + equipment)
+    deployed = state.force_status == DEPLOYED
+    if deployed.any():
+        eff = np.where(deployed, state.force_strength * world.force_effectiveness[None, :], 0.0)
+        loc = np.where(deployed, state.force_location, 0)
+        rows = np.repeat(np.arange(state.runs), loc.shape[1])
+        np.add.at(troops, (rows, loc.ravel()), eff.ravel())
+    emergency = 1.0 + 0.5 * (state.emergency_days > 0)
+    return troops * emergency / (p.security_scale * np.maximum(world.population0, 1.0) / 1e5)
+
+
+def _open_foreign(world: World, state: State) -> np.ndarray:
+    """(R, N, N) foreign neighbours whose border is open from both sides."""
+    c = world.region_country
+    open_pair = state.border_open[:, c[:, None], c[None, :]] & state.border_open[:, c[None, :], c[:, None]]
+    return world.foreign_adjacency[None] * open_pair
+
+
+def advance(world: World, state: State, rng: np.random.Generator, days: int) -> None:
+    """Advance every run by ``days`` daily steps."""
+    for _ in range(days):
+        _step(world, state, rng)
+    state.emergency_days = np.maximum(state.emergency_days - days, 0)
+    state.equipment *= 0.97 ** days
+    state.aid *= 0.93 ** days
+
+
+def _step(world: World, state: State, rng: np.random.Generator) -> None:
+    p = world.params
+    R, N = state.violence.shape
+    pop0 = np.maximum(world.population0, 1.0)
+    v, s, ten = state.violence, state.stability, state.tension
+    units = presence(world, state)
+    deg = np.maximum(world.adjacency.sum(axis=1), 1.0)
+
+    # Armed groups: recruit, press across borders, suffer attrition.
+    fighters = state.group_strength.sum(axis=1)                                  # (R, N)
+    organised = np.clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
+    if len(world.group_ids):
+        _move_groups(world, state, units)
+        gs = state.group_strength
+        gs *= 1.0 + RECRUITMENT * ((1 - s) * (1 - state.control))[:, None, :]
+        gs *= np.clip(1.0 - p.attrition * units, 0.0, 1.0)[:, None, :]
+        fighters = gs.sum(axis=1)
+        organised = np.clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
+
+    # Violence.
+    remaining = np.clip(state.population / pop0 - state.displaced / pop0, 0.0, 1.0)
+    fuel = p.escalation * ten * (1.0 - s) * v * (1.0 - v) * remaining
+    spread = p.spread * ten * (v @ world.adjacency) / deg
+    armed = 0.08 * organised * (1.0 - v)
+    shock = rng.normal(0.0, p.noise, (R, N)) * v
+    new_v = v + fuel + spread + armed - p.decay * v - p.suppression * units * v + shock
+    new_v = np.clip(new_v, 0.0, 1.0)
+
+    # Casualties and flight.
+    deaths = p.lethality * new_v ** 2 * state.population * (1.0 - 0.3 * np.clip(state.aid, 0, 1))
+    fleeing = p.flight * new_v ** 2 * np.maximum(state.population - state.displaced - deaths, 0.0)
+    open_foreign = _open_foreign(world, state)                                  # (R, N, N)
+    n_open = open_foreign.sum(axis=2)
+    abroad = np.where(n_open > 0, fleeing * p.cross_border_share, 0.0)
+    internal = fleeing - abroad
+    share = np.divide(open_foreign, np.maximum(n_open, 1.0)[:, :, None])
+    arriving = np.einsum("rn,rnm->rm", abroad, share)
+
+    returning = p.return_rate * (1.0 - new_v) ** 2 * s * state.displaced
+    going_home = p.refugee_return * p.return_rate * (1.0 - new_v) ** 2 * s * state.refugees_out
+    host_share = np.divide(state.refugees_in, np.maximum(state.refugees_in.sum(axis=1, keepdims=True), 1.0))
+    back_from = going_home.sum(axis=1, keepdims=True) * host_share
+
+    state.casualties = state.casualties + deaths
+    state.population = np.maximum(state.population - deaths - abroad + going_home, 0.0)
+    state.displaced = np.clip(state.displaced + internal - returning, 0.0, state.population)
+    state.refugees_out = np.maximum(state.refugees_out + abroad - going_home, 0.0)
+    state.refugees_in = np.maximum(state.refugees_in + arriving - back_from, 0.0)
+    state.peak_displaced = np.maximum(state.peak_displaced, state.displaced)
+    state.peak_refugees = np.maximum(state.peak_refugees, state.refugees_out)
+
+    # Stability, tension, control.
+    recovery = p.stability_recovery * (1.0 - new_v) * (1.0 - s) * (0.5 + 0.5 * state.control)
+    state.stability = np.clip(s + recovery + 0.02 * np.clip(state.aid, 0, 1) - 0.15 * new_v * s
+                              - 0.01 * organised, 0.0, 1.0)
+    state.tension = np.clip(ten - p.burnout * new_v * ten + 0.01 * organised * (1 - ten), 0.0, 1.0)
+    state.control = np.clip(state.control - 0.03 * organised * np.clip(1.0 - units, 0, 1)
+                            + 0.02 * np.clip(units, 0, 1) * (1.0 - state.control), 0.0, 1.0)
+    state.violence = new_v
+
+
+def _move_groups(world: World, state: State, units: np.ndarray) -> None:
+    """Fighters slip from their regions into neighbouring regions across weak borders."""
+    p = world.params
+    gs = state.group_strength                                                   # (R, G, N)
+    guard = np.clip(state.border_security + 0.4 * units, 0.0, 1.0)             # (R, N)
+    for g in range(len(world.group_ids)):
+        target = state.group_target[:, g]
+        has = target >= 0
+        if not has.any():
+            continue
+        t = np.where(has, target, 0)
+        link = world.adjacency[:, t].T                                          # (R, N) sources next to target
+        source_strength = gs[:, g, :] * link
+        src = np.argmax(source_strength, axis=1)
+        avail = source_strength[np.arange(state.runs), src]
+        rate = p.infiltration * world.group_aggressiveness[g] * (1.0 - guard[np.arange(state.runs), t])
+        moved = np.where(has, avail * rate, 0.0)
+        gs[np.arange(state.runs), g, src] -= moved
+        gs[np.arange(state.runs), g, t] += moved

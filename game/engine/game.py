@@ -1,0 +1,280 @@
+"""A game: a scenario, a seed, the human seats and the action log.
+
+Each turn is a pipeline of named phases (events, decisions, councils, resolution,
+outcome); each phase returns a record, and the list of turn records is the game's
+history, from which the news feed, the charts and the debrief are drawn. The
+action log plus the seed and the scenario reproduce a game exactly: that is the
+save, the replay and the audit trail.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.engine import actions as act
+from game.engine.ai import AIPlayer
+from game.engine.assessment import assess, summary
+from game.engine.dynamics import advance
+from game.engine.events import run_events
+from game.engine.procedure import due_procedures, run_procedure
+from game.engine.state import DEPLOYED, IN_TRANSIT, State, initial_state
+from game.engine.world import World, build_world
+
+PHASES = ("events", "decisions", "councils", "resolution", "outcome")
+SAVE_FORMAT = 1
+
+
+@dataclass
+class Result:
+    """What became of a submitted action."""
+
+    ok: bool
+    text: str
+
+
+@dataclass
+class TurnRecord:
+    """Everything that happened in one turn, phase by phase (run 0's view)."""
+
+    turn: int
+    date: str
+    phases: dict = field(default_factory=dict)
+    indicators: dict = field(default_factory=dict)
+
+    def news(self) -> list[dict]:
+        """Dated news items for the feed, in the order they happened."""
+        out = []
+        for item in self.phases.get("events", {}).get("items", []):
+            for n in item["news"]:
+                out.append({"date": self.date, "text": n["text"], "severity": n["severity"], "kind": "event"})
+        for a in self.phases.get("decisions", {}).get("actions", []):
+            if a["ok"]:
+                out.append({"date": self.date, "text": a["text"], "severity": "info", "kind": "action"})
+        for p in self.phases.get("councils", {}).get("procedures", []):
+            out.append({"date": self.date, "severity": "critical" if p["outcome"] in ("peacekeeping", "collective_defence") else "warning",
+                        "kind": "council", "text": f"{p['body']}: {p['outcome'].replace('_', ' ')} on the request of {p['requested_by']}."})
+        for arr in self.phases.get("resolution", {}).get("arrivals", []):
+            out.append({"date": self.date, "text": arr, "severity": "info", "kind": "forces"})
+        return out
+
+    def to_dict(self) -> dict:
+        return {"turn": self.turn, "date": self.date, "phases": self.phases, "indicators": self.indicators}
+
+
+class Game:
+    """One game (a batch of ``runs`` runs; the UI and the log show run 0)."""
+
+    def __init__(self, scenario, seed: int = 0, humans: tuple[str, ...] = (), runs: int = 1,
+                 narrate: bool | None = None):
+        self.scenario = scenario
+        self.world: World = build_world(scenario)
+        unknown = [h for h in humans if h not in self.world.actor_ids]
+        if unknown:
+            raise ValueError(f"unknown actor(s) for a human seat: {', '.join(unknown)}")
+        self.seed = int(seed)
+        self.humans = frozenset(humans)
+        self.narrate = runs == 1 if narrate is None else narrate
+        self.rng = np.random.Generator(np.random.PCG64(self.seed))
+        self.state: State = initial_state(self.world, runs)
+        self.ai = AIPlayer(self.world, [a for a in self.world.actor_ids if a not in self.humans])
+        self.history: list[TurnRecord] = []
+        self.log: list[dict] = []
+        self.over = False
+        self._begin_turn()
+
+    # --- play ---------------------------------------------------------------------
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+    @property
+    def date(self):
+        return self.world.date_of_turn(self.state.turn)
+
+    @property
+    def current(self) -> TurnRecord:
+        return self._current
+
+    def check(self, action: act.Action) -> act.Verdict:
+        """Validate without acting (for greying out buttons)."""
+        return action.validate(self.world, self.state)
+
+    def submit(self, action: act.Action) -> Result:
+        """A human's action: validated now, applied now, logged. Refusals cost nothing."""
+        if self.over:
+            return Result(False, "The scenario has ended.")
+        if action.actor not in self.humans:
+            return Result(False, f"{self.world.name(action.actor)} is played by the computer.")
+        verdict = action.validate(self.world, self.state)
+        entry = {"turn": self.turn, "by": "human", "action": action.to_dict()}
+        if not verdict.allowed:
+            self.log.append({**entry, "ok": False, "reason": verdict.reason})
+            self._current.phases["decisions"]["actions"].append(
+                {"actor": action.actor, "kind": action.kind, "ok": False, "text": verdict.reason})
+            return Result(False, verdict.reason)
+        self._turn_snapshot_actions.append(action)
+        text = action.perform(self.world, self.state, verdict.ok, self.rng)
+        self.log.append({**entry, "ok": True})
+        self._current.phases["decisions"]["actions"].append(
+            {"actor": action.actor, "kind": action.kind, "by": "human", "ok": True, "text": text,
+             "action": action.to_dict()})
+        return Result(True, text)
+
+    def undo(self) -> bool:
+        """Take back the last accepted human action of this turn (before End Turn)."""
+        if not self._turn_snapshot_actions:
+            return False
+        keep = self._turn_snapshot_actions[:-1]
+        self.state, self.rng = self._turn_snapshot[0].copy(), self._clone_rng(self._turn_snapshot[1])
+        self._current = self._turn_snapshot[2]
+        self._current = TurnRecord(self._current.turn, self._current.date,
+                                   {k: _deep(v) for k, v in self._current.phases.items()}, dict(self._current.indicators))
+        # drop this turn's log entries after the snapshot and replay the kept actions
+        self.log = self.log[: self._turn_snapshot[3]]
+        self._turn_snapshot_actions = []
+        for a in keep:
+            self.submit(a)
+        return True
+
+    def end_turn(self) -> TurnRecord:
+        """Run the rest of the pipeline and start the next turn."""
+        if self.over:
+            return self.history[-1]
+        w, s, rec = self.world, self.state, self._current
+        # decisions: pending event choices of humans default to the first option
+        for offer in [c for c in s.pending_choices if c["actor"] in self.humans]:
+            self._apply_default_choice(offer)
+        for action, mask, text in self.ai.decide(s, self.rng, self.narrate):
+            if self.narrate and mask[0]:
+                self.log.append({"turn": s.turn, "by": "ai", "action": action.to_dict(), "ok": True})
+                rec.phases["decisions"]["actions"].append(
+                    {"actor": action.actor, "kind": action.kind, "by": "ai", "ok": True, "text": text,
+                     "action": action.to_dict()})
+        # councils
+        procs = []
+        for q, b, mask in due_procedures(w, s):
+            record = run_procedure(w, s, self.rng, q, b, mask, self.narrate)
+            if record is not None and mask[0]:
+                procs.append(record)
+        s.human_votes.clear()
+        rec.phases["councils"] = {"procedures": procs}
+        # resolution
+        arrivals = self._move_forces()
+        before = s.casualties.sum(axis=1)
+        advance(w, s, self.rng, w.scenario.turn_days)
+        rec.phases["resolution"] = {"arrivals": arrivals, "days": w.scenario.turn_days,
+                                    "new_casualties": float((s.casualties.sum(axis=1) - before)[0])}
+        # outcome
+        rec.indicators = self.indicators()
+        self.over = s.turn >= w.last_turn
+        rec.phases["outcome"] = {"over": self.over}
+        self.history.append(rec)
+        if not self.over:
+            s.turn += 1
+            self._begin_turn()
+        return rec
+
+    def run_to_end(self) -> None:
+        while not self.over:
+            self.end_turn()
+
+    # --- views --------------------------------------------------------------------
+    def indicators(self, run: int = 0) -> dict:
+        s = self.state
+        return {"casualties": float(s.casualties[run].sum()), "displaced": float(s.displaced[run].sum()),
+                "refugees": float(s.refugees_out[run].sum()),
+                "stability": float(np.average(s.stability[run], weights=np.maximum(self.world.population0, 1))),
+                "violence": float(s.violence[run].max()),
+                "troops_deployed": float(s.troops_deployed(self.world)[run].sum())}
+
+    def news(self) -> list[dict]:
+        out = []
+        for rec in self.history + ([self._current] if not self.over else []):
+            out.extend(rec.news())
+        return out
+
+    def decisions(self) -> list[dict]:
+        return [p for rec in self.history for p in rec.phases.get("councils", {}).get("procedures", [])]
+
+    def final(self) -> dict:
+        return summary(self.world, self.state)
+
+    def assessment(self) -> dict:
+        return assess(self.world, self.state, self.decisions())
+
+    # --- save / replay ------------------------------------------------------------
+    def save_data(self, scenario_ref: str) -> dict:
+        """The save: scenario reference, seed, seats and the human actions by turn."""
+        human = [{"turn": e["turn"], **e["action"]} for e in self.log if e["by"] == "human" and e["ok"]]
+        return {"save_format": SAVE_FORMAT, "scenario": scenario_ref, "scenario_id": self.scenario.id,
+                "seed": self.seed, "humans": sorted(self.humans), "turn": self.turn, "actions": human}
+
+    @classmethod
+    def replay(cls, scenario, data: dict) -> "Game":
+        """Rebuild a game from a save's action log (raises ValueError on a bad log)."""
+        game = cls(scenario, seed=data["seed"], humans=tuple(data.get("humans", ())))
+        by_turn: dict[int, list] = {}
+        for entry in data.get("actions", []):
+            entry = dict(entry)
+            turn = entry.pop("turn")
+            by_turn.setdefault(int(turn), []).append(act.action_from_dict(entry))
+        target = int(data.get("turn", 1))
+        while game.turn <= target and not game.over:
+            for a in by_turn.get(game.turn, []):
+                res = game.submit(a)
+                if not res.ok:
+                    raise ValueError(f"turn {game.turn}: the logged action '{a.kind}' of {a.actor} was refused "
+                                     f"on replay ({res.text})")
+            if game.turn == target:
+                break
+            game.end_turn()
+        return game
+
+    # --- internals ----------------------------------------------------------------
+    def _begin_turn(self) -> None:
+        s = self.state
+        s.budget[:] = [self.world.actor(a).budget for a in self.world.actor_ids]
+        s.group_target[:] = -1
+        self._current = TurnRecord(s.turn, self.date.isoformat(), {p: {} for p in PHASES})
+        self._current.phases["decisions"] = {"actions": []}
+        items = run_events(self.world, s, self.rng, self.humans, self.narrate)
+        self._current.phases["events"] = {"items": items}
+        self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
+        self._current = TurnRecord(self._current.turn, self._current.date,
+                                   {k: _deep(v) for k, v in self._current.phases.items()})
+        self._turn_snapshot_actions: list[act.Action] = []
+
+    def _apply_default_choice(self, offer) -> None:
+        action = act.ChooseOption(offer["actor"], event=offer["event"], choice=0)
+        self.log.append({"turn": self.turn, "by": "default", "action": action.to_dict(), "ok": True})
+        text = action.perform(self.world, self.state, np.ones(self.state.runs, dtype=bool), self.rng)
+        self._current.phases["decisions"]["actions"].append(
+            {"actor": action.actor, "kind": action.kind, "by": "default", "ok": True, "text": text})
+
+    def _move_forces(self) -> list[str]:
+        s, w = self.state, self.world
+        due = (s.force_status == IN_TRANSIT) & (s.force_arrival <= s.turn)
+        texts = []
+        if due.any():
+            s.force_status[due] = DEPLOYED
+            s.force_location[due] = s.force_destination[due]
+            s.force_arrival[due] = -1
+            if self.narrate:
+                for f in np.flatnonzero(due[0]):
+                    texts.append(f"{w.name(w.force_ids[f])} arrives in {w.name(w.region_ids[int(s.force_location[0, f])])}.")
+        return texts
+
+    @staticmethod
+    def _clone_rng(rng: np.random.Generator) -> np.random.Generator:
+        clone = np.random.Generator(np.random.PCG64())
+        clone.bit_generator.state = rng.bit_generator.state
+        return clone
+
+
+def _deep(value):
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return value

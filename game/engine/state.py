@@ -1,0 +1,158 @@
+"""The changing state of the world: numpy arrays with a leading run axis.
+
+One game is a batch of one run; the same code advances thousands of what-if runs
+at once. Shapes use R runs, N regions, A actors, F forces, G armed groups,
+B bodies (organisations, then actors) and E events.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from game.engine.world import OUTCOMES, World
+
+# Force status codes.
+AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3
+# Request stage codes.
+NO_REQUEST, NEW_REQUEST, SESSION_SCHEDULED, ANSWERED = 0, 1, 2, 3
+
+
+@dataclass
+class State:
+    """Everything that changes during play. All arrays have the run axis first."""
+
+    turn: int
+    # regions (R, N)
+    violence: np.ndarray
+    stability: np.ndarray
+    tension: np.ndarray
+    control: np.ndarray
+    border_security: np.ndarray
+    population: np.ndarray
+    casualties: np.ndarray
+    displaced: np.ndarray
+    refugees_out: np.ndarray
+    refugees_in: np.ndarray
+    aid: np.ndarray
+    security: np.ndarray
+    emergency_days: np.ndarray
+    peak_displaced: np.ndarray
+    peak_refugees: np.ndarray
+    # actors (R, A) and (R, A, A)
+    budget: np.ndarray
+    reserve: np.ndarray
+    equipment: np.ndarray
+    perceived_external: np.ndarray
+    border_open: np.ndarray
+    # armed groups (R, G, N), (R, G)
+    group_strength: np.ndarray
+    group_target: np.ndarray
+    # forces (R, F)
+    force_status: np.ndarray
+    force_location: np.ndarray
+    force_destination: np.ndarray
+    force_arrival: np.ndarray
+    force_body: np.ndarray
+    force_strength: np.ndarray
+    # requests (R, A, B)
+    req_stage: np.ndarray
+    req_turn: np.ndarray
+    req_session: np.ndarray
+    req_article: np.ndarray
+    req_framing: np.ndarray
+    req_against: np.ndarray
+    # procedure outcomes (R, B) latest, (R, B, len(OUTCOMES)) ever
+    outcome: np.ndarray
+    outcome_ever: np.ndarray
+    # events (R, E)
+    event_fired: np.ndarray
+    # actions taken: (actor, kind, target or None) -> (R,) bool
+    taken: dict = field(default_factory=dict)
+    # human council votes this turn: (actor, body) -> (support_up_to level, otherwise)
+    human_votes: dict = field(default_factory=dict)
+    # choices offered to actors by events: list of dicts (run 0 view)
+    pending_choices: list = field(default_factory=list)
+
+    @property
+    def runs(self) -> int:
+        return self.violence.shape[0]
+
+    def copy(self) -> "State":
+        """A deep copy (arrays and bookkeeping)."""
+        out = copy.copy(self)
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                setattr(out, f.name, v.copy())
+        out.taken = {k: v.copy() for k, v in self.taken.items()}
+        out.human_votes = dict(self.human_votes)
+        out.pending_choices = copy.deepcopy(self.pending_choices)
+        return out
+
+    def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
+        for key in ((actor, kind, None), (actor, kind, target)):
+            prev = self.taken.get(key)
+            self.taken[key] = mask.copy() if prev is None else (prev | mask)
+
+    def troops_deployed(self, world: World) -> np.ndarray:
+        """(R, A) troops each actor has deployed or on the way abroad or at home."""
+        active = (self.force_status == IN_TRANSIT) | (self.force_status == DEPLOYED)
+        out = np.zeros((self.runs, len(world.actor_ids)))
+        for f in range(len(world.force_ids)):
+            out[:, world.force_owner[f]] += np.where(active[:, f], self.force_strength[:, f], 0.0)
+        return out
+
+
+def initial_state(world: World, runs: int = 1) -> State:
+    """The state at the scenario's start, repeated over ``runs`` runs."""
+    sc = world.scenario
+    R, A, N, F = runs, len(world.actor_ids), len(world.region_ids), len(world.force_ids)
+    G, B, E = len(world.group_ids), len(world.body_ids), len(sc.events)
+
+    def per_region(attr):
+        return np.tile(np.array([getattr(world.region(r), attr) for r in world.region_ids], float), (R, 1))
+
+    group_strength = np.zeros((R, G, N))
+    for g, gid in enumerate(world.group_ids):
+        actor = world.actor(gid)
+        bases = [world.r(b) for b in actor.bases] or list(world.regions_of(world.a(gid)))
+        for b in bases:
+            group_strength[:, g, b] = actor.strength / max(len(bases), 1)
+
+    location = np.full((R, F), -1, dtype=np.int64)
+    status = np.zeros((R, F), dtype=np.int64)
+    for f, fid in enumerate(world.force_ids):
+        loc = world.force(fid).location
+        if fid in world.spawned_force_ids:
+            status[:, f] = NOT_RAISED
+            if loc:
+                location[:, f] = world.r(loc)
+        elif loc:
+            location[:, f] = world.r(loc)
+            status[:, f] = DEPLOYED
+
+    neg = lambda *shape: np.full(shape, -1, dtype=np.int64)  # noqa: E731
+    pop = np.tile(world.population0, (R, 1))
+    return State(
+        turn=1,
+        violence=per_region("violence"), stability=per_region("stability"),
+        tension=per_region("tension"), control=per_region("control"),
+        border_security=per_region("border_security"), population=pop,
+        casualties=np.zeros((R, N)), displaced=np.zeros((R, N)), refugees_out=np.zeros((R, N)),
+        refugees_in=np.zeros((R, N)), aid=np.zeros((R, N)), security=per_region("security_forces"),
+        emergency_days=np.zeros((R, N)), peak_displaced=np.zeros((R, N)), peak_refugees=np.zeros((R, N)),
+        budget=np.tile(np.array([world.actor(a).budget for a in world.actor_ids], float), (R, 1)),
+        reserve=np.tile(np.array([world.actor(a).reserve_troops for a in world.actor_ids], float), (R, 1)),
+        equipment=np.zeros((R, A)), perceived_external=np.zeros((R, A)),
+        border_open=np.ones((R, A, A), dtype=bool),
+        group_strength=group_strength, group_target=neg(R, G),
+        force_status=status, force_location=location, force_destination=location.copy(),
+        force_arrival=neg(R, F), force_body=neg(R, F),
+        force_strength=np.tile(world.force_strength, (R, 1)),
+        req_stage=np.zeros((R, A, B), dtype=np.int64), req_turn=neg(R, A, B), req_session=neg(R, A, B),
+        req_article=neg(R, A, B), req_framing=neg(R, A, B), req_against=neg(R, A, B),
+        outcome=neg(R, B), outcome_ever=np.zeros((R, B, len(OUTCOMES)), dtype=bool),
+        event_fired=np.zeros((R, E), dtype=bool),
+    )

@@ -1,0 +1,189 @@
+"""The static world: a validated scenario compiled into indices and numpy arrays.
+
+Nothing here changes during play; everything that does lives in ``State``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.scenario.schema import MANDATE_ORDER, Scenario
+
+INTEREST_KEYS: tuple[str, ...] = (
+    "regime_security", "stability_home", "humanitarian", "sovereignty", "non_interference",
+    "alliance_credibility", "regional_influence", "cost_aversion", "border_security",
+    "kin_protection", "bilateral_preference", "expansion",
+)
+FRAMINGS: tuple[str, ...] = ("internal_unrest", "outside_interference", "terrorism", "border_incident")
+OUTCOMES: tuple[str, ...] = ("no_session", "declined", "consultations", "logistics_support",
+                             "peacekeeping", "collective_defence", "refused")
+#: Mandate levels 1..4; 0 means "nothing".
+LEVELS: tuple[str, ...] = ("none",) + MANDATE_ORDER
+LEVEL_OF = {name: i for i, name in enumerate(LEVELS)}
+SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression")
+
+
+@dataclass
+class World:
+    """Indices and static arrays of one scenario (shared by every run)."""
+
+    scenario: Scenario
+    actor_ids: list[str]
+    region_ids: list[str]
+    force_ids: list[str]
+    org_ids: list[str]
+    group_ids: list[str]                  # armed-group actor ids (subset of actors)
+    body_ids: list[str]                   # organisations then actors: who can be asked for help
+    interests: np.ndarray                 # (A, K) interest weights
+    ties: np.ndarray                      # (A, A) relations -1..1
+    region_country: np.ndarray            # (N,) actor index of the governing actor
+    adjacency: np.ndarray                 # (N, N) float 0/1, symmetric
+    foreign_adjacency: np.ndarray         # (N, N) neighbours in another country
+    population0: np.ndarray               # (N,)
+    force_owner: np.ndarray               # (F,) actor index
+    force_strength: np.ndarray            # (F,)
+    force_readiness: np.ndarray           # (F,) days
+    force_effectiveness: np.ndarray       # (F,)
+    force_home_region: np.ndarray         # (F,) region index or -1 when off-map / outside
+    membership: np.ndarray                # (O, A) bool: voting members
+    org_forces: np.ndarray                # (O, F) bool: forces earmarked for the organisation
+    group_support: np.ndarray             # (G,) external support of each armed group
+    group_aggressiveness: np.ndarray      # (G,)
+    kin_share: np.ndarray                 # (A, N) share of the actor's kin group in each region
+    params: object
+    spawned_force_ids: set = field(default_factory=set)
+    dates: list[dt.date] = field(default_factory=list)
+
+    # --- lookups -----------------------------------------------------------------
+    def actor(self, actor_id: str):
+        return self._actors[actor_id]
+
+    def region(self, region_id: str):
+        return self._regions[region_id]
+
+    def force(self, force_id: str):
+        return self._forces[force_id]
+
+    def org(self, org_id: str):
+        return self._orgs[org_id]
+
+    def a(self, actor_id: str) -> int:
+        return self._a[actor_id]
+
+    def r(self, region_id: str) -> int:
+        return self._r[region_id]
+
+    def f(self, force_id: str) -> int:
+        return self._f[force_id]
+
+    def o(self, org_id: str) -> int:
+        return self._o[org_id]
+
+    def b(self, body_id: str) -> int:
+        return self._b[body_id]
+
+    def name(self, any_id: str) -> str:
+        """Display name of an actor, organisation, region or force (or the id itself)."""
+        for table in (self._actors, self._orgs, self._regions, self._forces):
+            if any_id in table:
+                obj = table[any_id]
+                return getattr(obj, "short_name", None) or obj.name
+        return any_id
+
+    def regions_of(self, actor_index: int) -> np.ndarray:
+        return np.flatnonzero(self.region_country == actor_index)
+
+    def date_of_turn(self, turn: int) -> dt.date:
+        """Date at the start of a 1-based turn."""
+        return self.scenario.start_date + dt.timedelta(days=(turn - 1) * self.scenario.turn_days)
+
+    @property
+    def last_turn(self) -> int:
+        days = (self.scenario.end_date - self.scenario.start_date).days
+        return days // self.scenario.turn_days + 1
+
+
+
+def build_world(scenario: Scenario) -> World:
+    """Compile a validated scenario into a ``World``."""
+    actors = {a.id: a for a in scenario.actors}
+    regions = {r.id: r for r in scenario.regions}
+    spawned = list(_spawned_forces(scenario.events))
+    forces = {f.id: f for f in list(scenario.forces) + spawned}
+    orgs = {o.id: o for o in scenario.organisations}
+    actor_ids, region_ids, force_ids, org_ids = list(actors), list(regions), list(forces), list(orgs)
+    ai = {k: i for i, k in enumerate(actor_ids)}
+    ri = {k: i for i, k in enumerate(region_ids)}
+    group_ids = [a.id for a in scenario.actors if a.kind == "armed_group"]
+    A, N, F, O = len(actor_ids), len(region_ids), len(force_ids), len(org_ids)
+
+    interests = np.array([[getattr(actors[a].interests, k) for k in INTEREST_KEYS] for a in actor_ids])
+    ties = np.zeros((A, A))
+    for a in actor_ids:
+        for other, w in actors[a].ties.items():
+            if other in ai:
+                ties[ai[a], ai[other]] = w
+    np.fill_diagonal(ties, 1.0)
+
+    region_country = np.array([ai[regions[r].country] for r in region_ids], dtype=np.int64)
+    adjacency = np.zeros((N, N))
+    for r in region_ids:
+        for n in regions[r].neighbours:
+            if n in ri:
+                adjacency[ri[r], ri[n]] = adjacency[ri[n], ri[r]] = 1.0
+    foreign = adjacency * (region_country[:, None] != region_country[None, :])
+
+    def home_index(f):
+        return ri.get(f.home, ri.get(f.location, -1) if f.location else -1)
+
+    membership = np.zeros((O, A), dtype=bool)
+    org_forces = np.zeros((O, F), dtype=bool)
+    fi = {k: i for i, k in enumerate(force_ids)}
+    for o_i, o in enumerate(org_ids):
+        for m in orgs[o].members:
+            membership[o_i, ai[m]] = True
+        for f in orgs[o].forces:
+            org_forces[o_i, fi[f]] = True
+
+    kin_share = np.zeros((A, N))
+    for a_i, a in enumerate(actor_ids):
+        kin = actors[a].kin_group
+        if kin:
+            kin_share[a_i] = [regions[r].ethnic_groups.get(kin, 0.0) for r in region_ids]
+
+    world = World(
+        scenario=scenario, actor_ids=actor_ids, region_ids=region_ids, force_ids=force_ids,
+        org_ids=org_ids, group_ids=group_ids, body_ids=org_ids + actor_ids,
+        interests=interests, ties=ties, region_country=region_country, adjacency=adjacency,
+        foreign_adjacency=foreign,
+        population0=np.array([regions[r].population for r in region_ids], dtype=float),
+        force_owner=np.array([ai[forces[f].owner] for f in force_ids], dtype=np.int64),
+        force_strength=np.array([forces[f].strength for f in force_ids], dtype=float),
+        force_readiness=np.array([forces[f].readiness_days for f in force_ids], dtype=float),
+        force_effectiveness=np.array([forces[f].effectiveness for f in force_ids], dtype=float),
+        force_home_region=np.array([home_index(forces[f]) for f in force_ids], dtype=np.int64),
+        membership=membership, org_forces=org_forces,
+        group_support=np.array([actors[g].external_support for g in group_ids], dtype=float),
+        group_aggressiveness=np.array([actors[g].aggressiveness for g in group_ids], dtype=float),
+        kin_share=kin_share, params=scenario.parameters,
+        spawned_force_ids={f.id for f in spawned},
+    )
+    world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
+    world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}
+    world._b = {k: i for i, k in enumerate(world.body_ids)}
+    return world
+
+
+def _spawned_forces(events):
+    """Forces that events may raise during play (declared up front so arrays keep their shape)."""
+    def walk(effects):
+        for eff in effects:
+            if eff.spawn_force is not None:
+                yield eff.spawn_force
+            if eff.options is not None:
+                for choice in eff.options.choices:
+                    yield from walk(choice.effects)
+    for event in events:
+        yield from walk(event.effects)

@@ -1,0 +1,441 @@
+"""The scenario format: pydantic models that are the single source of truth.
+
+The loader validates files against these models, ``python main.py schema`` writes
+their JSON Schema, and ``docs/scenario-format.md`` is generated from them. Every
+field carries a description (shown in editors and in the reference) and, where it
+helps, an example.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT_VERSION = 1
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64,
+                          description="An identifier: a letter, then letters, digits, '_' or '-'.")]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Weight = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+ActorKind = Literal["government", "state", "armed_group", "secretariat"]
+Framing = Literal["internal_unrest", "outside_interference", "terrorism", "border_incident"]
+Position = Literal["support", "abstain", "oppose"]
+MandateLevel = Literal["consultations", "logistics_support", "peacekeeping", "collective_defence"]
+Outcome = Literal["no_session", "declined", "consultations", "logistics_support",
+                  "peacekeeping", "collective_defence", "refused"]
+RegionFigure = Literal["violence", "stability", "casualties", "displaced", "refugees_out",
+                       "refugees_in", "border_security", "control", "population", "aid"]
+ForceKind = Literal["airborne", "air_assault", "infantry", "motor_rifle", "special_forces",
+                    "border_guard", "police", "marines", "aviation", "logistics"]
+AidKind = Literal["humanitarian", "equipment", "helicopters", "fuel"]
+Stance = Literal["support_government", "call_for_restraint", "blame_outside_forces",
+                 "condemn_violence"]
+
+MANDATE_ORDER: tuple[str, ...] = ("consultations", "logistics_support", "peacekeeping",
+                                  "collective_defence")
+
+
+class Strict(BaseModel):
+    """Base for all scenario models: unknown keys are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Source(Strict):
+    """A public source that a fact in the scenario rests on."""
+
+    id: Id = Field(description="Short id that facts cite, e.g. `kic2011`.")
+    title: str = Field(description="Title or publisher and headline.")
+    url: str | None = Field(None, description="Web address, if there is one.")
+    year: int | None = Field(None, ge=1900, le=2100, description="Year of publication.")
+    note: str | None = Field(None, description="What the source says that the scenario uses.")
+
+
+class Sourced(Strict):
+    """Mixin: a fact with the sources it rests on."""
+
+    sources: list[Id] = Field(default_factory=list,
+                              description="Ids of entries in the scenario's `sources` list.")
+    uncertain: bool = Field(False, description="True when the figure rests on one weak source.")
+
+
+class Interests(Strict):
+    """What an actor cares about: weights from 0 (indifferent) to 1 (vital).
+
+    The AI scores every action it could take by these weights; members of an
+    organisation derive their council positions from them.
+    """
+
+    regime_security: Fraction = Field(0.5, description="Survival of its own government and of friendly governments.")
+    stability_home: Fraction = Field(0.5, description="Calm in its own regions.")
+    humanitarian: Fraction = Field(0.3, description="Concern for casualties and the displaced anywhere.")
+    sovereignty: Fraction = Field(0.5, description="Dislike of foreign troops on its own soil.")
+    non_interference: Fraction = Field(0.5, description="Weight of the precedent against intervening in a state's internal affairs.")
+    alliance_credibility: Fraction = Field(0.3, description="Wish that the alliance be seen to work.")
+    regional_influence: Fraction = Field(0.3, description="Wish to project influence in the region.")
+    cost_aversion: Fraction = Field(0.5, description="Aversion to the cost and risk to its own troops and budget.")
+    border_security: Fraction = Field(0.5, description="Wish to keep spill-over, refugees and infiltration off its borders.")
+    kin_protection: Fraction = Field(0.0, description="Concern for its co-ethnics abroad (see `kin_group`).")
+    bilateral_preference: Fraction = Field(0.0, description="Preference for acting bilaterally over acting through the alliance.")
+    expansion: Fraction = Field(0.0, description="Armed groups: wish to grow and to take ground.")
+
+
+class Actor(Sourced):
+    """A state, a government, a non-state armed group or an organisation's secretariat."""
+
+    id: Id = Field(description="Id used everywhere else, e.g. `KG`, `RU`, `CSTO_SEC`.")
+    name: str = Field(description="Full name shown to players.")
+    short_name: str | None = Field(None, description="Short label for the map and tables.")
+    kind: ActorKind = Field(description="`government` (an interim government is one too), `state`, `armed_group` or `secretariat`.")
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code of the country it governs or operates from.")
+    playable: bool = Field(True, description="Whether a player may take this role.")
+    description: str = Field("", description="Role briefing shown when choosing roles.")
+    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="Map colour as #rrggbb.")
+    interests: Interests = Field(default_factory=Interests, description="Weights that drive its AI and council positions.")
+    ties: dict[Id, Weight] = Field(default_factory=dict, description="Relations to other actors from -1 (hostile) to 1 (close ally).")
+    kin_group: str | None = Field(None, description="Ethnic group it protects abroad, e.g. `uzbek`.")
+    budget: float = Field(6.0, ge=0, description="Action points it can spend each turn.")
+    reserve_troops: int = Field(0, ge=0, description="States: troops it can commit to security operations at home.")
+    refugee_capacity: int = Field(50000, ge=0, description="States: refugees it can take in before closing the border becomes attractive.")
+    strength: float = Field(0.0, ge=0, description="Armed groups: fighters in all.")
+    bases: list[Id] = Field(default_factory=list, description="Armed groups: regions where it starts.")
+    external_support: Fraction = Field(0.0, description="Armed groups: how far it is armed and directed from abroad (evidence the secretary-general weighs).")
+    aggressiveness: Fraction = Field(0.3, description="Armed groups: how hard it presses across borders each turn.")
+
+
+class Article(Strict):
+    """A treaty article in force and the mandates it can support."""
+
+    number: int = Field(ge=1, description="Article number, e.g. 2 or 4.")
+    name: str = Field(description="Short name, e.g. `Collective defence`.")
+    text: str = Field("", description="The rule, quoted or summarised, shown in the council panel.")
+    covers: list[Literal["threat_consultation", "external_aggression", "armed_threat_to_stability", "internal_unrest"]] = Field(
+        description="Situations the article applies to.")
+    max_mandate: MandateLevel = Field(description="The strongest mandate the article can ground.")
+    sources: list[Id] = Field(default_factory=list)
+
+
+class DecisionRules(Strict):
+    """How an organisation's council decides. Rules are data: authors can change them."""
+
+    decision: Literal["consensus", "majority"] = Field("consensus", description="Consensus (no member opposes) or simple majority of those voting.")
+    abstention_blocks: bool = Field(True, description="Under consensus: does an abstention block a decision? (CSTO: yes until the December 2010 amendments.)")
+    convene_min_members: int = Field(2, ge=1, description="Members needed to call an extraordinary session (the requester counts).")
+    session_delay_days: int = Field(2, ge=0, le=60, description="Days from a request to the extraordinary session.")
+    member_conflict: Literal["mediation_only", "normal"] = Field("mediation_only", description="What a request against another member gets.")
+    articles: list[Article] = Field(default_factory=list, description="Treaty articles in force.")
+    position_threshold: float = Field(0.12, ge=0, le=1, description="Utility above which a member supports and below minus which it opposes; between, it abstains.")
+    position_noise: float = Field(0.08, ge=0, le=1, description="Spread of the random part of each member's judgement (per run).")
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Organisation(Sourced):
+    """An alliance or organisation: membership on the scenario's date and its rules."""
+
+    id: Id = Field(description="e.g. `CSTO`, `CIS`, `SCO`, `EAEU`, `UN`.")
+    name: str
+    members: list[Id] = Field(description="Member actor ids on the scenario's start date.")
+    observers: list[Id] = Field(default_factory=list, description="Observers or suspended members: they do not vote.")
+    secretariat: Id | None = Field(None, description="The actor that assesses requests (its secretary-general).")
+    security_role: bool = Field(False, description="Whether it can take requests for assistance and deploy forces.")
+    rules: DecisionRules = Field(default_factory=DecisionRules)
+    forces: list[Id] = Field(default_factory=list, description="Forces earmarked for it (e.g. the CRRF contingents).")
+    description: str = ""
+
+
+class Region(Sourced):
+    """A first-level administrative region, keyed by its ISO 3166-2 code as on the map."""
+
+    id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2 code, e.g. `KG-O` (Osh).")
+    name: str
+    country: Id = Field(description="Id of the state or government actor that governs it.")
+    population: int = Field(ge=0, description="Inhabitants at the start.")
+    ethnic_groups: dict[str, Fraction] = Field(default_factory=dict, description="Shares of the population, e.g. `{kyrgyz: 0.6, uzbek: 0.3}`.")
+    neighbours: list[str] = Field(default_factory=list, description="Regions it borders (in this scenario). Refugees and fighters move along these.")
+    stability: Fraction = Field(0.7, description="Order and trust in the state, 0 (collapse) to 1.")
+    violence: Fraction = Field(0.0, description="Intensity of armed violence, 0 to 1.")
+    tension: Fraction = Field(0.2, description="Readiness of violence to spread and flare (e.g. interethnic tension).")
+    border_security: Fraction = Field(0.5, description="How well its external borders are guarded, 0 to 1.")
+    control: Fraction = Field(1.0, description="Share of the region the government controls.")
+    security_forces: int = Field(0, ge=0, description="Police and troops the government has there at the start.")
+
+
+class Force(Sourced):
+    """A named military unit or contingent."""
+
+    id: Id
+    name: str
+    owner: Id = Field(description="Actor that commands it.")
+    kind: ForceKind
+    strength: int = Field(gt=0, description="Troops it can deploy.")
+    readiness_days: int = Field(0, ge=0, le=365, description="Days from an order to being ready to move.")
+    home: str = Field(description="Where it is based: a region id or a gazetteer place id (e.g. `ivanovo`).")
+    location: str | None = Field(None, description="Region where it starts deployed; empty = at home.")
+    effectiveness: Fraction = Field(0.6, description="Quality per soldier in stabilisation and border work.")
+
+
+class Agreement(Sourced):
+    """A bilateral or multilateral agreement that changes what actions are possible."""
+
+    id: Id
+    name: str
+    kind: Literal["basing", "military_aid", "border_cooperation", "mutual_defence"]
+    parties: list[Id] = Field(min_length=2)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    host: Id | None = Field(None, description="Basing: the host whose consent the agreement gives.")
+    value: float = Field(0.0, ge=0, description="Military aid: equipment value in millions of US dollars (sets its effect).")
+    description: str = ""
+
+
+class FigureCondition(Strict):
+    """Compare a region's figure (or a sum over a country's regions) with a threshold."""
+
+    region: str | None = Field(None, description="Region id; or give `country` to sum over its regions.")
+    country: Id | None = None
+    name: RegionFigure
+    above: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _one_place_and_bound(self):
+        if (self.region is None) == (self.country is None):
+            raise ValueError("give exactly one of `region` or `country`")
+        if self.above is None and self.below is None:
+            raise ValueError("give `above` or `below` (or both)")
+        return self
+
+
+class ActionCondition(Strict):
+    """True once an actor has taken an action of a kind (optionally with a given target)."""
+
+    actor: Id
+    kind: str = Field(description="Action kind, e.g. `request_assistance`, `close_border`.")
+    target: str | None = None
+
+
+class OutcomeCondition(Strict):
+    """True once a procedure of a body ended in one of the given outcomes."""
+
+    body: Id = Field(description="Organisation or state id that decided.")
+    outcome: list[Outcome] = Field(alias="is", min_length=1)
+
+
+class Condition(Strict):
+    """One condition. Give exactly one key; combine with `all`, `any` and `not`."""
+
+    all: list["Condition"] | None = None
+    any: list["Condition"] | None = None
+    not_: "Condition | None" = Field(None, alias="not")
+    date_from: dt.date | None = Field(None, description="True from this date on.")
+    date_until: dt.date | None = Field(None, description="True until this date (inclusive).")
+    turn_from: int | None = Field(None, ge=1)
+    figure: FigureCondition | None = None
+    action: ActionCondition | None = None
+    outcome: OutcomeCondition | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition takes exactly one of: all, any, not, date_from, "
+                             "date_until, turn_from, figure, action, outcome")
+        return self
+
+
+class FigureChange(Strict):
+    """Change a figure in a region."""
+
+    region: str
+    name: RegionFigure
+    add: float | None = None
+    set: float | None = None
+    multiply: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_op(self):
+        if sum(x is not None for x in (self.add, self.set, self.multiply)) != 1:
+            raise ValueError("give exactly one of `add`, `set` or `multiply`")
+        return self
+
+
+class MoveForce(Strict):
+    force: Id
+    to: str = Field(description="Region id, or `home`.")
+
+
+class RequestEffect(Strict):
+    """Make an actor submit a request for assistance."""
+
+    actor: Id
+    target: Id = Field(description="Organisation or state asked.")
+    article: int | None = None
+    framing: Framing = "internal_unrest"
+    against: Id | None = Field(None, description="The actor the request is directed against, if any.")
+
+
+class BorderEffect(Strict):
+    actor: Id = Field(description="The state that opens or closes its border.")
+    neighbour: Id = Field(description="The neighbouring state on the other side.")
+    open: bool
+
+
+class NewsEffect(Strict):
+    text: str
+    severity: Literal["info", "warning", "critical"] = "info"
+
+
+class Choice(Strict):
+    """One option offered to an actor."""
+
+    label: str
+    description: str = ""
+    ai_weight: float = Field(1.0, ge=0, description="Relative chance that an AI picks it.")
+    effects: list["Effect"] = Field(default_factory=list)
+
+
+class OptionsEffect(Strict):
+    """Offer a choice to an actor. A human who lets the turn pass gets the first option."""
+
+    actor: Id
+    prompt: str
+    choices: list[Choice] = Field(min_length=1)
+
+
+class Effect(Strict):
+    """One effect of an event. Give exactly one key."""
+
+    news: NewsEffect | None = None
+    change: FigureChange | None = None
+    move_force: MoveForce | None = None
+    spawn_force: Force | None = None
+    request: RequestEffect | None = None
+    border: BorderEffect | None = None
+    options: OptionsEffect | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an effect takes exactly one of: news, change, move_force, "
+                             "spawn_force, request, border, options")
+        return self
+
+
+class Event(Sourced):
+    """Something that may happen: a trigger, a chance, effects. No code in files."""
+
+    id: Id
+    title: str
+    trigger: Condition = Field(description="When the event can happen.")
+    probability: Fraction | None = Field(None, description="Chance per turn while the trigger holds (default 1).")
+    mtth_days: float | None = Field(None, gt=0, description="Mean time to happen in days while the trigger holds (instead of `probability`).")
+    once: bool = Field(True, description="Fire at most once.")
+    effects: list[Effect] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _chance(self):
+        if self.probability is not None and self.mtth_days is not None:
+            raise ValueError("give `probability` or `mtth_days`, not both")
+        return self
+
+
+class Objective(Strict):
+    """A goal by which an actor is judged at the end (no single right answer)."""
+
+    id: Id
+    actor: Id
+    description: str
+    figure: RegionFigure | Literal["troops_deployed", "outcome"] = Field(description="What is measured.")
+    region: str | None = Field(None, description="Region, or omit with `country` to sum over a country.")
+    country: Id | None = None
+    body: Id | None = Field(None, description="For `outcome`: the deciding body.")
+    at_most: float | None = None
+    at_least: float | None = None
+    outcome_in: list[Outcome] | None = None
+    weight: float = Field(1.0, gt=0)
+
+
+class HistoricalEvent(Strict):
+    date: dt.date
+    text: str
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Range(Strict):
+    low: float
+    high: float
+    sources: list[Id] = Field(default_factory=list)
+    note: str = ""
+
+
+class History(Strict):
+    """What actually happened, for the debrief and the calibration table."""
+
+    summary: str
+    timeline: list[HistoricalEvent] = Field(default_factory=list)
+    outcomes: dict[Id, Outcome] = Field(default_factory=dict, description="What each body decided, e.g. `{CSTO: logistics_support}`.")
+    deaths: Range | None = None
+    displaced: Range | None = Field(None, description="Peak internally displaced.")
+    refugees: Range | None = Field(None, description="Peak refugees across borders.")
+
+
+class Parameters(Strict):
+    """Coefficients of the crisis dynamics. docs/model.md explains each and its default."""
+
+    escalation: float = Field(2.6, ge=0, le=10, description="Growth of violence per day at full tension and no order.")
+    spread: float = Field(0.15, ge=0, le=5, description="Share of a neighbour's violence that leaks in per day, scaled by tension.")
+    decay: float = Field(0.25, ge=0, le=5, description="Fading of violence per day without fuel.")
+    suppression: float = Field(0.6, ge=0, le=10, description="Violence removed per day per unit of effective security presence.")
+    lethality: float = Field(0.00014, ge=0, le=1, description="Deaths per day per inhabitant at violence 1.")
+    flight: float = Field(0.12, ge=0, le=5, description="Share of the population at risk that flees per day at violence 1.")
+    return_rate: float = Field(0.1, ge=0, le=5, description="Share of the displaced that returns per day when calm.")
+    cross_border_share: float = Field(0.5, ge=0, le=1, description="Share of those fleeing who cross an open border when one is near.")
+    burnout: float = Field(0.5, ge=0, le=5, description="Fall of tension per day at violence 1: communities exhausted, emptied or separated.")
+    refugee_return: float = Field(1.5, ge=0, le=10, description="Speed of refugees' return relative to the displaced's (hosts push for it).")
+    stability_recovery: float = Field(0.04, ge=0, le=5, description="Recovery of stability per day when violence is low.")
+    infiltration: float = Field(0.04, ge=0, le=5, description="Share of an armed group's pressing fighters that slip through a wholly unguarded border per day.")
+    attrition: float = Field(0.02, ge=0, le=5, description="Losses of fighters per day per unit of effective security presence.")
+    noise: float = Field(0.08, ge=0, le=1, description="Relative spread of daily random shocks.")
+    security_scale: float = Field(2000.0, gt=0, description="Effective troops per 100,000 inhabitants that amount to one unit of presence.")
+
+
+class Scenario(Strict):
+    """A complete scenario file."""
+
+    format: int = Field(FORMAT_VERSION, description="Format version of this file.")
+    id: Id = Field(description="Short id, used on the command line.")
+    title: str
+    subtitle: str = ""
+    summary: str = Field(description="One paragraph shown in the scenario browser.")
+    briefing: str = Field("", description="The longer situation report shown before play.")
+    difficulty: Literal["introductory", "standard", "hard"] = "standard"
+    start_date: dt.date
+    end_date: dt.date
+    turn_days: int = Field(1, ge=1, le=31, description="Days per turn: 1 for daily, 7 for weekly turns.")
+    extends: list[str] = Field(default_factory=list, description="Files whose lists this file adds to (paths relative to this file).")
+    sources: list[Source] = Field(default_factory=list, description="The bibliography: every source that a fact in this file cites by id.")
+    actors: list[Actor] = Field(min_length=1)
+    organisations: list[Organisation] = Field(default_factory=list)
+    regions: list[Region] = Field(min_length=1)
+    forces: list[Force] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    history: History | None = None
+    parameters: Parameters = Field(default_factory=Parameters)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_after_start(cls, v, info):
+        start = info.data.get("start_date")
+        if start is not None and v < start:
+            raise ValueError("end_date is before start_date")
+        return v
+
+
+Condition.model_rebuild()
+Choice.model_rebuild()
+OptionsEffect.model_rebuild()

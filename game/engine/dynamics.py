@@ -11,7 +11,9 @@ from game.engine.state import DEPLOYED, State
 from game.engine.world import World
 
 GOVERNMENT_EFFECTIVENESS = 0.5
-RECRUITMENT = 0.01
+RECRUITMENT = 0.003
+ARMED_VIOLENCE = 0.05
+BORDER_RELAXATION = 0.01
 
 
 def presence(world: World, state: State) -> np.ndarray:
@@ -68,14 +70,14 @@ def _step(world: World, state: State, rng: np.random.Generator) -> None:
     remaining = np.clip(state.population / pop0 - state.displaced / pop0, 0.0, 1.0)
     fuel = p.escalation * ten * (1.0 - s) * v * (1.0 - v) * remaining
     spread = p.spread * ten * (v @ world.adjacency) / deg
-    armed = 0.08 * organised * (1.0 - v)
+    armed = ARMED_VIOLENCE * organised * (1.0 - v)
     shock = rng.normal(0.0, p.noise, (R, N)) * v
     new_v = v + fuel + spread + armed - p.decay * v - p.suppression * units * v + shock
     new_v = np.clip(new_v, 0.0, 1.0)
 
     # Casualties and flight.
     deaths = p.lethality * new_v ** 2 * state.population * (1.0 - 0.3 * np.clip(state.aid, 0, 1))
-    fleeing = p.flight * new_v ** 2 * np.maximum(state.population - state.displaced - deaths, 0.0)
+    fleeing = p.flight * new_v ** 3 * np.maximum(state.population - state.displaced - deaths, 0.0)
     open_foreign = _open_foreign(world, state)                                  # (R, N, N)
     n_open = open_foreign.sum(axis=2)
     abroad = np.where(n_open > 0, fleeing * p.cross_border_share, 0.0)
@@ -104,6 +106,8 @@ def _step(world: World, state: State, rng: np.random.Generator) -> None:
     state.control = np.clip(state.control - 0.03 * organised * np.clip(1.0 - units, 0, 1)
                             + 0.02 * np.clip(units, 0, 1) * (1.0 - state.control), 0.0, 1.0)
     state.violence = new_v
+    # Reinforced borders slip back toward their peacetime level without upkeep.
+    state.border_security += BORDER_RELAXATION * (world.border_security0 - state.border_security)
 
 
 def _move_groups(world: World, state: State, units: np.ndarray) -> None:

@@ -52,6 +52,11 @@ class CrisisView:
     quagmire: np.ndarray
     regions: np.ndarray
 
+    @property
+    def severity(self) -> np.ndarray:
+        """(R,) how hard the crisis has actually hit: violence or organised armed presence."""
+        return np.maximum(self.violence, self.organised)
+
 
 def crisis_view(world: World, state: State, requester: int) -> CrisisView:
     """Summarise the crisis in the requester's regions (vectorised over runs)."""
@@ -108,15 +113,17 @@ def member_utility(world: World, state: State, member: int, requester: int, leve
     troops = level >= TROOP_LEVEL
     tie = world.ties[member, requester]
     threat = spillover_threat(world, state, member, crisis)
+    stake = np.clip(crisis.severity * 3.0 + crisis.instability * 0.2, 0.0, 1.0)   # what is at stake at all
     kin = float(world.kin_share[member, crisis.regions].max()) if len(crisis.regions) else 0.0
     terms = {
         "regime": w[K["regime_security"]] * max(tie, 0.0) * crisis.instability * effect,
         "spillover": w[K["border_security"]] * threat * effect,
         "humanitarian": 0.6 * w[K["humanitarian"]] * np.maximum(crisis.violence, crisis.displaced_share * 4) * effect,
-        "credibility": 0.4 * w[K["alliance_credibility"]] * effect,
+        "credibility": 0.4 * w[K["alliance_credibility"]] * effect * stake,
         "duty": LEVEL_DUTY[level] * (0.5 + w[K["alliance_credibility"]]) * float(member_of_body)
-                + (0.25 * (1.0 - domestic) * float(member_of_body) if troops else 0.0),
-        "influence": 0.5 * w[K["regional_influence"]] * effect * float(contributes),
+                + (0.25 * (1.0 - domestic) * float(member_of_body) * np.clip(crisis.severity * 4.0, 0.0, 1.0)
+                   if troops else 0.0),
+        "influence": 0.5 * w[K["regional_influence"]] * effect * (float(contributes) if troops else 1.0) * (0.3 + 0.7 * stake),
         "cost": -w[K["cost_aversion"]] * cost * float(contributes) * (0.4 + crisis.quagmire),
         "kin": 0.5 * w[K["kin_protection"]] * kin * crisis.violence * effect,
     }

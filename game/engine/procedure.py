@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from game.engine.positions import TROOP_LEVEL, crisis_view, explain, member_utility
-from game.engine.state import AT_HOME, ANSWERED, IN_TRANSIT, SESSION_SCHEDULED, State
+from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
 from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
 OUTCOME_OF_LEVEL = {0: "declined", 1: "consultations", 2: "logistics_support", 3: "peacekeeping",
@@ -22,7 +22,10 @@ SITUATION_TEXT = {
     "internal_unrest": "a domestic affair (internal unrest)",
     "armed_threat_to_stability": "an armed threat to the member's stability",
     "external_aggression": "external aggression",
+    "external_threat": "a threat from outside, but no armed attack yet",
 }
+#: Below this severity (violence or organised armed presence) there is no attack, only a threat.
+ATTACK_THRESHOLD = 0.1
 
 
 def _outcome(state: State, b: int, mask: np.ndarray, name: str) -> None:
@@ -81,7 +84,8 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
         members = np.array([world.a(body)])
         rules = None
         lead = world.a(body)
-        situation = np.where(crisis.evidence >= 0.5, 2, 0)
+        situation = np.where(crisis.evidence >= 0.5, np.where(
+            np.maximum(crisis.violence, crisis.organised) >= ATTACK_THRESHOLD, 2, 3), 0)
         cap = np.full(state.runs, 3)
         assess_reasons = [f"A bilateral request: {world.name(body)} decides alone, "
                           "with no treaty procedure."]
@@ -210,12 +214,13 @@ def _assess(world, state, rng, q, b, crisis, against):
     perceived = crisis.evidence + 0.15 * deference * claims_outside + rng.normal(0, 0.06, R)
     external = perceived >= 0.5
     armed = crisis.organised >= 0.5
-    situation = np.where(external, 2, np.where(armed, 1, 0))
+    attacked = np.maximum(crisis.violence, crisis.organised) >= ATTACK_THRESHOLD
+    situation = np.where(external, np.where(attacked, 2, 3), np.where(armed, 1, 0))
     member = world.membership[world.o(org.id), q]
     cap = np.zeros(R, dtype=int)
     covering: list[list[int]] = [[] for _ in SITUATIONS]
     for s_i, s in enumerate(SITUATIONS):
-        levels = [LEVEL_OF[a.max_mandate] for a in org.rules.articles if s in a.covers]
+        levels = [LEVEL_OF[a.max_mandate] for a in org.rules.articles if s in a.covers and s != "external_threat"]
         consult = [LEVEL_OF[a.max_mandate] for a in org.rules.articles if "threat_consultation" in a.covers]
         best = max(levels + consult + [0])
         covering[s_i] = [a.number for a in org.rules.articles if s in a.covers or "threat_consultation" in a.covers]
@@ -322,7 +327,7 @@ def _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate
         candidates = np.flatnonzero(world.org_forces[world.o(body)])
     else:
         candidates = np.flatnonzero(world.force_owner == world.a(body))
-        candidates = candidates[np.argsort(world.force_readiness[candidates], kind="stable")][:2]
+        candidates = candidates[np.argsort(world.force_readiness[candidates], kind="stable")][:3]
     if len(crisis.regions) == 0:
         return []
     hot = crisis.regions[np.argmax(state.violence[:, crisis.regions]
@@ -339,7 +344,10 @@ def _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate
         if body in world.org_ids and owner not in member_index:
             continue
         willing = supported[:, owner] if body in world.org_ids else True
-        go = mask & willing & (decided >= TROOP_LEVEL) & (state.force_status[:, f] == AT_HOME)
+        home = world.force_home_region[f]
+        ready = (state.force_status[:, f] == AT_HOME) | (
+            (state.force_status[:, f] == DEPLOYED) & (state.force_location[:, f] == home) & (home >= 0))
+        go = mask & willing & (decided >= TROOP_LEVEL) & ready & (hot != home)
         if not go.any():
             continue
         transit = 1.0 if world.force_home_region[f] >= 0 else 2.0
@@ -351,7 +359,7 @@ def _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate
         state.force_body[go, f] = b
         if narrate and go[0]:
             fid = world.force_ids[f]
-            out.append({"force": fid, "name": world.name(fid), "owner": owner_id,
+            out.append({"force": fid, "name": world.name(fid), "owner": world.actor_ids[owner],
                         "strength": int(state.force_strength[0, f]),
                         "readiness_days": int(world.force_readiness[f]),
                         "to": world.region_ids[int(hot[0])],

@@ -133,6 +133,12 @@ def initial_state(world: World, runs: int = 1) -> State:
             location[:, f] = world.r(loc)
             status[:, f] = DEPLOYED
 
+    border_open = np.ones((R, A, A), dtype=bool)
+    for i, aid in enumerate(world.actor_ids):
+        for other in world.actor(aid).closed_borders:
+            if other in world.actor_ids:
+                border_open[:, i, world.a(other)] = False
+
     neg = lambda *shape: np.full(shape, -1, dtype=np.int64)  # noqa: E731
     pop = np.tile(world.population0, (R, 1))
     return State(
@@ -146,7 +152,7 @@ def initial_state(world: World, runs: int = 1) -> State:
         budget=np.tile(np.array([world.actor(a).budget for a in world.actor_ids], float), (R, 1)),
         reserve=np.tile(np.array([world.actor(a).reserve_troops for a in world.actor_ids], float), (R, 1)),
         equipment=np.zeros((R, A)), perceived_external=np.zeros((R, A)),
-        border_open=np.ones((R, A, A), dtype=bool),
+        border_open=border_open,
         group_strength=group_strength, group_target=neg(R, G),
         force_status=status, force_location=location, force_destination=location.copy(),
         force_arrival=neg(R, F), force_body=neg(R, F),

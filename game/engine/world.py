@@ -22,7 +22,7 @@ OUTCOMES: tuple[str, ...] = ("no_session", "declined", "consultations", "logisti
 #: Mandate levels 1..4; 0 means "nothing".
 LEVELS: tuple[str, ...] = ("none",) + MANDATE_ORDER
 LEVEL_OF = {name: i for i, name in enumerate(LEVELS)}
-SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression")
+SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression", "external_threat")
 
 
 @dataclass
@@ -42,6 +42,7 @@ class World:
     adjacency: np.ndarray                 # (N, N) float 0/1, symmetric
     foreign_adjacency: np.ndarray         # (N, N) neighbours in another country
     population0: np.ndarray               # (N,)
+    border_security0: np.ndarray          # (N,) peacetime border security
     force_owner: np.ndarray               # (F,) actor index
     force_strength: np.ndarray            # (F,)
     force_readiness: np.ndarray           # (F,) days
@@ -159,6 +160,7 @@ def build_world(scenario: Scenario) -> World:
         interests=interests, ties=ties, region_country=region_country, adjacency=adjacency,
         foreign_adjacency=foreign,
         population0=np.array([regions[r].population for r in region_ids], dtype=float),
+        border_security0=np.array([regions[r].border_security for r in region_ids], dtype=float),
         force_owner=np.array([ai[forces[f].owner] for f in force_ids], dtype=np.int64),
         force_strength=np.array([forces[f].strength for f in force_ids], dtype=float),
         force_readiness=np.array([forces[f].readiness_days for f in force_ids], dtype=float),

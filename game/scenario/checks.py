@@ -3,196 +3,459 @@
 Every reference to an actor, region, force, organisation, source or event must
 exist; ids must be unique; events must be able to fire; objectives must measure
 something. Each finding is a located Problem with a did-you-mean where one fits.
+
+The checks run even when the schema failed: every list item that is valid on its
+own is checked, so one bad item does not hide the others' problems (and an id of
+an invalid item still counts as defined, so it causes no second, false error).
+
+Warnings end with a code in brackets (e.g. ``[uncited-source]``); a comment
+``# validate: ignore uncited-source`` silences that code for the file (on a line
+of its own) or for one line (at the end of it).
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import functools
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError, create_model
 
 from game.scenario.safe_yaml import LoadedYaml, Problem
-from game.scenario.schema import Scenario
+from game.scenario.schema import (Actor, Agreement, Event, Force, History, Objective, Organisation, Region,
+                                  Scenario, Source)
+
+ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "sources": Source, "actors": Actor, "organisations": Organisation, "regions": Region,
+    "forces": Force, "agreements": Agreement, "events": Event, "objectives": Objective,
+}
+FRACTION_FIGURES = {"violence", "stability", "border_security", "control", "tension"}
+_ACTIONS_PY = Path(__file__).resolve().parents[1] / "engine" / "actions.py"
+_KIND = re.compile(r'^\s+kind: ClassVar\[str\] = "([a-z_]+)"', re.M)
+
+
+@functools.lru_cache(maxsize=1)
+def action_kinds() -> frozenset[str]:
+    """The engine's action kinds (``game.engine.actions.ACTION_TYPES``).
+
+    Read from the source text so that validating never imports numpy and the engine;
+    a test checks that this equals ``ACTION_TYPES``.
+    """
+    try:
+        found = frozenset(_KIND.findall(_ACTIONS_PY.read_text(encoding="utf-8")))
+        if found:
+            return found
+    except OSError:  # pragma: no cover
+        pass
+    from game.engine.actions import ACTION_TYPES  # pragma: no cover
+    return frozenset(ACTION_TYPES)  # pragma: no cover
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer_places() -> frozenset[str]:
+    try:
+        from game.gazetteer import places
+        return frozenset(places())
+    except Exception:  # a broken gazetteer must not break validation  # pragma: no cover
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
+def library_model() -> type[Scenario]:
+    """The model for library files: a Scenario whose top-level fields are all optional."""
+    optional = {}
+    for name, f in Scenario.model_fields.items():
+        if f.is_required():
+            ann = f.annotation
+            default = [] if name in ITEM_MODELS else None
+            optional[name] = (ann | None if default is None else ann, default)
+    return create_model("Library", __base__=Scenario, **optional)
+
+
+class _View:
+    """What the checks need, from a valid scenario or from the valid parts of raw data."""
+
+    def __init__(self, sc: Scenario | None, data: dict):
+        self.ids: dict[str, set] = {}
+        for key, model in ITEM_MODELS.items():
+            raw = data.get(key)
+            raw = raw if isinstance(raw, list) else []
+            if sc is not None:
+                items = list(getattr(sc, key))
+            else:
+                items = []
+                for x in raw:
+                    try:
+                        items.append(model.model_validate(x))
+                    except (ValidationError, TypeError, ValueError):
+                        items.append(None)
+            setattr(self, key, items)
+            self.ids[key] = {x["id"] for x in raw if isinstance(x, dict) and isinstance(x.get("id"), str)}
+        if sc is not None:
+            self.start_date, self.end_date, self.history = sc.start_date, sc.end_date, sc.history
+        else:
+            s, e = data.get("start_date"), data.get("end_date")
+            self.start_date = s if isinstance(s, dt.date) else None
+            self.end_date = e if isinstance(e, dt.date) else None
+            try:
+                h = data.get("history")
+                self.history = History.model_validate(h) if isinstance(h, dict) else None
+            except ValidationError:
+                self.history = None
+        self.turn_days = sc.turn_days if sc is not None else (data.get("turn_days") if isinstance(data.get("turn_days"), int) else 1)
+
+
+class _Table(dict):
+    """id -> object for valid items, plus the ids of invalid items (mapped to None)."""
 
 
 class _Checker:
-    def __init__(self, sc: Scenario, loaded: LoadedYaml, origins: dict):
-        self.sc, self.loaded, self.origins = sc, loaded, origins
+    def __init__(self, v: _View, loaded: LoadedYaml, origins: dict):
+        self.v, self.loaded, self.origins = v, loaded, origins
         self.problems: list[Problem] = []
-        self.actors = {a.id: a for a in sc.actors}
-        self.regions = {r.id: r for r in sc.regions}
-        self.forces = {f.id: f for f in sc.forces}
-        self.orgs = {o.id: o for o in sc.organisations}
-        self.sources = {s.id for s in sc.sources}
+        self.actors = self._table("actors")
+        self.regions = self._table("regions")
+        self.orgs = self._table("organisations")
+        self.sources = self._table("sources")
+        self.spawned: dict = {}
+        for ev in v.events:
+            if ev is not None:
+                for f in _spawned(ev.effects):
+                    self.spawned.setdefault(f.id, f)
+        self.forces = self._table("forces")
+        for fid, f in self.spawned.items():
+            self.forces.setdefault(fid, f)
+        self.bodies = _Table({**self.actors, **self.orgs})
+        self.cited: set[str] = set()
 
-    def report(self, loc: tuple, message: str, severity: str = "error") -> None:
-        src, inner = self.loaded, loc
-        if len(loc) >= 2 and isinstance(loc[1], int) and (loc[0], loc[1]) in self.origins and self.origins[(loc[0], loc[1])]:
-            src, j = self.origins[(loc[0], loc[1])]
-            inner = (loc[0], j) + tuple(loc[2:])
+    def _table(self, key: str) -> _Table:
+        t = _Table({i: None for i in self.v.ids[key]})
+        for item in getattr(self.v, key):
+            if item is not None:
+                t.setdefault(item.id, item)
+                if t[item.id] is None:
+                    t[item.id] = item
+        return t
+
+    def report(self, loc: tuple, message: str, severity: str = "error", code: str = "") -> None:
+        from game.scenario.loader import origin
+        src, inner = origin(loc, self.loaded, self.origins)
         line, col = src.locate(inner)
+        if code:
+            message += f" [{code}]"
         self.problems.append(Problem(src.path, line, col, severity, message))
 
     def ref(self, loc: tuple, value, table, what: str) -> bool:
         if value is None or value in table:
             return True
-        close = difflib.get_close_matches(str(value), list(table), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else (f" (defined: {', '.join(list(table)[:12])})" if table else f" (no {what}s are defined)")
+        close = difflib.get_close_matches(str(value), [str(k) for k in table], n=1, cutoff=0.6)
+        names = sorted(str(k) for k in table)
+        hint = (f"; did you mean '{close[0]}'?" if close else
+                (f" (defined: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''})" if names
+                 else f" (no {what}s are defined)"))
         self.report(loc, f"unknown {what} '{value}'{hint}")
         return False
 
     def unique(self, key: str, items) -> None:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
+            if item is None:
+                continue
             if item.id in seen:
-                self.report((key, i, "id"), f"duplicate id '{item.id}' (first used by {key}[{seen[item.id]}])")
+                self.report((key, i, "id"), f"duplicate id '{item.id}' (already used by {key}[{seen[item.id]}]); "
+                            "ids must be unique")
             else:
                 seen[item.id] = i
 
-    def cited(self, loc: tuple, ids) -> None:
+    def cite(self, loc: tuple, ids) -> None:
         for j, sid in enumerate(ids):
+            self.cited.add(sid)
             self.ref(loc + ("sources", j), sid, self.sources, "source")
 
+    def sourced(self, loc: tuple, item, what: str) -> None:
+        self.cite(loc, item.sources)
+        if item.uncertain and not item.sources:
+            self.report(loc + ("uncertain",), f"{what} is marked `uncertain: true` but cites no source: "
+                        "add `sources: [...]` saying where the figure comes from", "warning", "uncertain-unsourced")
 
-def cross_check(sc: Scenario, loaded: LoadedYaml, origins: dict) -> list[Problem]:
-    c = _Checker(sc, loaded, origins)
-    for key in ("sources", "actors", "organisations", "regions", "forces", "agreements", "events", "objectives"):
-        c.unique(key, getattr(sc, key))
-    bodies = {**c.actors, **c.orgs}
-    places = dict(c.regions)
-    for i, a in enumerate(sc.actors):
-        c.cited(("actors", i), a.sources)
+
+def _spawned(effects):
+    for eff in effects:
+        if eff.spawn_force is not None:
+            yield eff.spawn_force
+        if eff.options is not None:
+            for choice in eff.options.choices:
+                yield from _spawned(choice.effects)
+
+
+def _each(items):
+    return ((i, x) for i, x in enumerate(items) if x is not None)
+
+
+def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: dict,
+                library: bool = False) -> list[Problem]:
+    """Every cross-reference problem and warning of a (possibly partly invalid) scenario."""
+    v = _View(sc, data)
+    c = _Checker(v, loaded, origins)
+    for key in ITEM_MODELS:
+        c.unique(key, getattr(v, key))
+    places = gazetteer_places()
+    for i, a in _each(v.actors):
+        c.sourced(("actors", i), a, f"actor '{a.id}'")
         for other in a.ties:
-            c.ref(("actors", i, "ties", other), other, c.actors, "actor")
+            if c.ref(("actors", i, "ties", other), other, c.actors, "actor") and other == a.id:
+                c.report(("actors", i, "ties", other), f"actor '{a.id}' lists a tie to itself; remove it")
         for j, b in enumerate(a.bases):
             c.ref(("actors", i, "bases", j), b, c.regions, "region")
         if a.kind == "armed_group" and a.strength <= 0:
-            c.report(("actors", i, "strength"), f"armed group '{a.id}' has no fighters: give `strength`", "warning")
-    for i, o in enumerate(sc.organisations):
-        c.cited(("organisations", i), o.sources)
-        for j, m in enumerate(o.members):
-            c.ref(("organisations", i, "members", j), m, c.actors, "actor")
+            c.report(("actors", i, "strength"), f"armed group '{a.id}' has no fighters: give `strength`")
+    for i, o in _each(v.organisations):
+        c.sourced(("organisations", i), o, f"organisation '{o.id}'")
+        c.cite(("organisations", i, "rules"), o.rules.sources)
+        for k, art in enumerate(o.rules.articles):
+            c.cite(("organisations", i, "rules", "articles", k), art.sources)
+        for key in ("members", "observers"):
+            seen = set()
+            for j, m in enumerate(getattr(o, key)):
+                c.ref(("organisations", i, key, j), m, c.actors, "actor")
+                if m in seen:
+                    c.report(("organisations", i, key, j), f"'{m}' is listed twice in {o.id}'s {key}")
+                seen.add(m)
         for j, m in enumerate(o.observers):
-            c.ref(("organisations", i, "observers", j), m, c.actors, "actor")
+            if m in o.members:
+                c.report(("organisations", i, "observers", j), f"'{m}' is both a member and an observer of {o.id}")
         if o.secretariat:
             c.ref(("organisations", i, "secretariat"), o.secretariat, c.actors, "actor")
         for j, f in enumerate(o.forces):
             c.ref(("organisations", i, "forces", j), f, c.forces, "force")
         numbers = [a.number for a in o.rules.articles]
-        if len(set(numbers)) != len(numbers):
-            c.report(("organisations", i, "rules", "articles"), "an article number appears twice")
+        for k, n in enumerate(numbers):
+            if n in numbers[:k]:
+                c.report(("organisations", i, "rules", "articles", k, "number"),
+                         f"article {n} of {o.id} appears twice")
         if o.security_role and not o.rules.articles:
-            c.report(("organisations", i, "rules"), f"{o.id} takes requests but has no `articles`: no request can succeed", "warning")
-    for i, r in enumerate(sc.regions):
-        c.cited(("regions", i), r.sources)
+            c.report(("organisations", i, "security_role"),
+                     f"{o.id} takes requests (`security_role: true`) but its rules list no `articles`: "
+                     "no request can succeed; add the articles in force")
+    for i, r in _each(v.regions):
+        c.sourced(("regions", i), r, f"region '{r.id}'")
         if c.ref(("regions", i, "country"), r.country, c.actors, "actor"):
-            if c.actors[r.country].kind not in ("government", "state"):
-                c.report(("regions", i, "country"), f"region '{r.id}' is governed by '{r.country}', which is not a state or government")
+            gov = c.actors.get(r.country)
+            if gov is not None and gov.kind not in ("government", "state"):
+                c.report(("regions", i, "country"),
+                         f"region '{r.id}' is governed by '{r.country}', which is a {gov.kind}, not a state or government")
         for j, n in enumerate(r.neighbours):
             if c.ref(("regions", i, "neighbours", j), n, c.regions, "region") and n == r.id:
                 c.report(("regions", i, "neighbours", j), f"region '{r.id}' lists itself as a neighbour")
         share = sum(r.ethnic_groups.values())
         if share > 1.0001:
-            c.report(("regions", i, "ethnic_groups"), f"ethnic shares add up to {share:.2f}, more than 1")
-    all_forces = list(sc.forces)
-    for i, f in enumerate(sc.forces):
-        c.cited(("forces", i), f.sources)
-        c.ref(("forces", i, "owner"), f.owner, c.actors, "actor")
-        if f.location:
-            c.ref(("forces", i, "location"), f.location, c.regions, "region")
-    for i, ag in enumerate(sc.agreements):
-        c.cited(("agreements", i), ag.sources)
+            c.report(("regions", i, "ethnic_groups"), f"ethnic shares of '{r.id}' add up to {share:.2f}, more than 1")
+    valid_regions = [r for r in v.regions if r is not None]
+    if len(valid_regions) > 1 and not library:
+        linked = {n for r in valid_regions for n in r.neighbours}
+        for i, r in _each(v.regions):
+            if not r.neighbours and r.id not in linked:
+                c.report(("regions", i, "id"), f"region '{r.id}' has no neighbours: violence, refugees and fighters "
+                         "can never reach or leave it; add `neighbours: [...]`", "warning", "isolated-region")
+    for i, f in _each(v.forces):
+        c.sourced(("forces", i), f, f"force '{f.id}'")
+        _check_force(c, ("forces", i), f, places)
+    for i, ag in _each(v.agreements):
+        c.sourced(("agreements", i), ag, f"agreement '{ag.id}'")
         for j, p in enumerate(ag.parties):
             c.ref(("agreements", i, "parties", j), p, c.actors, "actor")
         if ag.host:
-            c.ref(("agreements", i, "host"), ag.host, c.actors, "actor")
-    for i, ev in enumerate(sc.events):
-        c.cited(("events", i), ev.sources)
-        _check_condition(c, ("events", i, "trigger"), ev.trigger, bodies)
-        _check_effects(c, ("events", i, "effects"), ev.effects, bodies, all_forces)
-        if _never(ev.trigger, sc):
-            c.report(("events", i, "trigger"), f"event '{ev.id}' can never fire: its dates lie outside "
-                     f"{sc.start_date} to {sc.end_date}", "error")
-    for i, ob in enumerate(sc.objectives):
-        c.ref(("objectives", i, "actor"), ob.actor, c.actors, "actor")
-        if ob.region:
-            c.ref(("objectives", i, "region"), ob.region, c.regions, "region")
-        if ob.country:
-            c.ref(("objectives", i, "country"), ob.country, c.actors, "actor")
-        if ob.figure == "outcome":
-            if not ob.body or not ob.outcome_in:
-                c.report(("objectives", i), "an `outcome` objective needs `body` and `outcome_in`")
-            else:
-                c.ref(("objectives", i, "body"), ob.body, bodies, "organisation or state")
-        elif ob.figure == "troops_deployed":
-            pass
-        elif not ob.region and not ob.country:
-            c.report(("objectives", i), f"objective '{ob.id}' measures {ob.figure} but names no `region` or `country`")
-        if ob.figure != "outcome" and ob.at_most is None and ob.at_least is None:
-            c.report(("objectives", i), f"objective '{ob.id}' has no `at_most` or `at_least`: it measures nothing")
-    if sc.history:
-        for j, ev in enumerate(sc.history.timeline):
-            c.cited(("history", "timeline", j), ev.sources)
-        for body in sc.history.outcomes:
-            c.ref(("history", "outcomes", body), body, bodies, "organisation or state")
-    for i, a in enumerate(sc.actors):
-        if a.kind in ("government", "state") and a.country is None:
-            pass
+            if c.ref(("agreements", i, "host"), ag.host, c.actors, "actor") and ag.host not in ag.parties:
+                c.report(("agreements", i, "host"), f"the host '{ag.host}' is not one of the agreement's parties")
+        if ag.since and ag.until and ag.until < ag.since:
+            c.report(("agreements", i, "until"), f"agreement '{ag.id}' ends ({ag.until}) before it starts ({ag.since})")
+    for i, ev in _each(v.events):
+        c.sourced(("events", i), ev, f"event '{ev.id}'")
+        _check_condition(c, ("events", i, "trigger"), ev.trigger)
+        _check_effects(c, ("events", i, "effects"), ev.effects, places)
+        why = _never(ev.trigger, v)
+        if why:
+            c.report(("events", i, "trigger"), f"event '{ev.id}' can never fire: {why}")
+    for i, ob in _each(v.objectives):
+        _check_objective(c, i, ob)
+    if v.history:
+        h = v.history
+        for j, ev in enumerate(h.timeline):
+            c.cite(("history", "timeline", j), ev.sources)
+        for key in ("deaths", "displaced", "refugees"):
+            rng = getattr(h, key)
+            if rng is not None:
+                c.cite(("history", key), rng.sources)
+                if rng.high < rng.low:
+                    c.report(("history", key, "high"), f"history.{key}: `high` ({rng.high:g}) is below `low` ({rng.low:g})")
+        for body in h.outcomes:
+            c.ref(("history", "outcomes", body), body, c.bodies, "organisation or state")
+    # warnings on the whole
+    for i, s in _each(v.sources):
+        if s.id not in c.cited:
+                c.report(("sources", i, "id"), f"source '{s.id}' is never cited: cite it in some `sources: [...]` "
+                         "or remove it", "warning", "uncited-source")
+    if not library and any(o is not None for o in v.objectives):
+        judged = {ob.actor for ob in v.objectives if ob is not None}
+        for i, a in _each(v.actors):
+            if a.playable and a.kind != "armed_group" and a.id not in judged:
+                c.report(("actors", i, "id"), f"actor '{a.id}' is playable but has no objectives: a player in this "
+                         "role cannot be assessed; add objectives or set `playable: false`", "warning", "no-objectives")
     return c.problems
 
 
-def _check_condition(c: _Checker, loc: tuple, cond, bodies) -> None:
+def _check_force(c: _Checker, loc: tuple, f, places) -> None:
+    if c.ref(loc + ("owner",), f.owner, c.actors, "actor"):
+        owner = c.actors.get(f.owner)
+        if owner is not None and owner.kind == "secretariat":
+            c.report(loc + ("owner",), f"force '{f.id}' is owned by a secretariat; give it to a state or government")
+    if f.home not in c.regions and f.home not in places:
+        close = difflib.get_close_matches(f.home, sorted(set(c.regions) | places), n=1, cutoff=0.6)
+        hint = (f"; did you mean '{close[0]}'?" if close else
+                "; use a region id of this scenario or a place id from assets/maps/gazetteer.yaml")
+        c.report(loc + ("home",), f"force '{f.id}' has an unknown home '{f.home}'{hint} "
+                 "(the force will start off the map)", "warning", "unknown-home")
+    if f.location:
+        c.ref(loc + ("location",), f.location, c.regions, "region")
+
+
+def _check_objective(c: _Checker, i: int, ob) -> None:
+    loc = ("objectives", i)
+    c.ref(loc + ("actor",), ob.actor, c.actors, "actor")
+    if ob.region:
+        c.ref(loc + ("region",), ob.region, c.regions, "region")
+    if ob.country:
+        c.ref(loc + ("country",), ob.country, c.actors, "actor")
+    if ob.region and ob.country:
+        c.report(loc + ("country",), f"objective '{ob.id}' gives both `region` and `country`: keep one")
+    if ob.figure == "outcome":
+        if not ob.body or not ob.outcome_in:
+            c.report(loc, f"objective '{ob.id}' measures an `outcome`: give `body` (who decides) and "
+                     "`outcome_in: [...]` (the outcomes that count as success)")
+        else:
+            c.ref(loc + ("body",), ob.body, c.bodies, "organisation or state")
+        return
+    if ob.figure == "troops_deployed":
+        if not ob.country:
+            c.report(loc, f"objective '{ob.id}' measures `troops_deployed`: give `country` (whose troops)")
+    elif not ob.region and not ob.country:
+        c.report(loc, f"objective '{ob.id}' measures {ob.figure} but names no `region` or `country`")
+    if ob.at_most is None and ob.at_least is None:
+        c.report(loc, f"objective '{ob.id}' has no `at_most` or `at_least`: it measures nothing")
+    elif ob.at_most is not None and ob.at_least is not None and ob.at_least > ob.at_most:
+        c.report(loc + ("at_least",), f"objective '{ob.id}' can never be met: `at_least` ({ob.at_least:g}) "
+                 f"is above `at_most` ({ob.at_most:g})")
+    if ob.figure in FRACTION_FIGURES:
+        for key in ("at_most", "at_least"):
+            val = getattr(ob, key)
+            if val is not None and not 0 <= val <= 1:
+                c.report(loc + (key,), f"{ob.figure} lies between 0 and 1, so `{key}: {val:g}` is always or never met")
+
+
+def _check_condition(c: _Checker, loc: tuple, cond) -> None:
     for key in ("all", "any"):
         for j, sub in enumerate(getattr(cond, key) or []):
-            _check_condition(c, loc + (key, j), sub, bodies)
+            _check_condition(c, loc + (key, j), sub)
     if cond.not_ is not None:
-        _check_condition(c, loc + ("not",), cond.not_, bodies)
+        _check_condition(c, loc + ("not",), cond.not_)
     if cond.figure is not None:
         c.ref(loc + ("figure", "region"), cond.figure.region, c.regions, "region")
         c.ref(loc + ("figure", "country"), cond.figure.country, c.actors, "actor")
     if cond.action is not None:
         c.ref(loc + ("action", "actor"), cond.action.actor, c.actors, "actor")
-        from game.engine.actions import ACTION_TYPES
-        if cond.action.kind not in ACTION_TYPES:
-            close = difflib.get_close_matches(cond.action.kind, list(ACTION_TYPES), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(ACTION_TYPES))})"
+        kinds = action_kinds()
+        if cond.action.kind not in kinds:
+            close = difflib.get_close_matches(cond.action.kind, sorted(kinds), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(kinds))})"
             c.report(loc + ("action", "kind"), f"unknown action kind '{cond.action.kind}'{hint}")
     if cond.outcome is not None:
-        c.ref(loc + ("outcome", "body"), cond.outcome.body, bodies, "organisation or state")
+        c.ref(loc + ("outcome", "body"), cond.outcome.body, c.bodies, "organisation or state")
 
 
-def _check_effects(c: _Checker, loc: tuple, effects, bodies, forces) -> None:
-    force_ids = {f.id for f in forces} | {e.spawn_force.id for e in effects if e.spawn_force}
+def _check_effects(c: _Checker, loc: tuple, effects, places) -> None:
     for j, e in enumerate(effects):
         here = loc + (j,)
         if e.change is not None:
             c.ref(here + ("change", "region"), e.change.region, c.regions, "region")
+            ch = e.change
+            if ch.set is not None and ch.name in FRACTION_FIGURES and not 0 <= ch.set <= 1:
+                c.report(here + ("change", "set"), f"{ch.name} lies between 0 and 1; `set: {ch.set:g}` will be cut to that range")
         if e.move_force is not None:
-            c.ref(here + ("move_force", "force"), e.move_force.force, {**c.forces, **{f: 1 for f in force_ids}}, "force")
+            c.ref(here + ("move_force", "force"), e.move_force.force, c.forces, "force")
             if e.move_force.to != "home":
                 c.ref(here + ("move_force", "to"), e.move_force.to, c.regions, "region")
         if e.spawn_force is not None:
-            c.ref(here + ("spawn_force", "owner"), e.spawn_force.owner, c.actors, "actor")
-            if e.spawn_force.id in c.forces:
-                c.report(here + ("spawn_force", "id"), f"force '{e.spawn_force.id}' already exists")
+            sf = e.spawn_force
+            if sf.id in c.v.ids["forces"]:
+                c.report(here + ("spawn_force", "id"), f"force '{sf.id}' already exists in `forces`; give the new "
+                         "force its own id")
+            _check_force(c, here + ("spawn_force",), sf, places)
         if e.request is not None:
-            c.ref(here + ("request", "actor"), e.request.actor, c.actors, "actor")
-            c.ref(here + ("request", "target"), e.request.target, bodies, "organisation or state")
-            c.ref(here + ("request", "against"), e.request.against, c.actors, "actor")
+            r = e.request
+            c.ref(here + ("request", "actor"), r.actor, c.actors, "actor")
+            if c.ref(here + ("request", "target"), r.target, c.bodies, "organisation or state"):
+                org = c.orgs.get(r.target)
+                if org is not None and r.article is not None and org.rules.articles and \
+                        r.article not in [a.number for a in org.rules.articles]:
+                    nums = ", ".join(str(a.number) for a in org.rules.articles)
+                    c.report(here + ("request", "article"),
+                             f"{r.target} has no article {r.article} in force (its articles: {nums})")
+            c.ref(here + ("request", "against"), r.against, c.actors, "actor")
         if e.border is not None:
             c.ref(here + ("border", "actor"), e.border.actor, c.actors, "actor")
             c.ref(here + ("border", "neighbour"), e.border.neighbour, c.actors, "actor")
         if e.options is not None:
             c.ref(here + ("options", "actor"), e.options.actor, c.actors, "actor")
             for k, ch in enumerate(e.options.choices):
-                _check_effects(c, here + ("options", "choices", k, "effects"), ch.effects, bodies, forces)
+                _check_effects(c, here + ("options", "choices", k, "effects"), ch.effects, places)
 
 
-def _never(cond, sc: Scenario) -> bool:
-    """True when date conditions alone rule the trigger out for the whole scenario."""
-    if cond.date_from is not None:
-        return cond.date_from > sc.end_date
-    if cond.date_until is not None:
-        return cond.date_until < sc.start_date
+def _last_turn(v: _View) -> int | None:
+    if v.start_date is None or v.end_date is None:
+        return None
+    return (v.end_date - v.start_date).days // max(1, v.turn_days or 1) + 1
+
+
+def _never(cond, v: _View) -> str:
+    """Why a trigger can never hold during the scenario ('' when it may)."""
+    start, end = v.start_date, v.end_date
+    if cond.date_from is not None and end is not None and cond.date_from > end:
+        return f"`date_from: {cond.date_from}` is after the scenario ends ({end})"
+    if cond.date_until is not None and start is not None and cond.date_until < start:
+        return f"`date_until: {cond.date_until}` is before the scenario starts ({start})"
+    if cond.turn_from is not None:
+        last = _last_turn(v)
+        if last is not None and cond.turn_from > last:
+            return f"`turn_from: {cond.turn_from}` is after the last turn ({last})"
+    if cond.figure is not None:
+        f = cond.figure
+        if f.above is not None and f.below is not None and f.above >= f.below:
+            return f"the figure must be above {f.above:g} and below {f.below:g} at once"
+        if f.name in FRACTION_FIGURES and f.region is not None:
+            if f.above is not None and f.above >= 1:
+                return f"{f.name} is at most 1, so it is never above {f.above:g}"
+            if f.below is not None and f.below <= 0:
+                return f"{f.name} is at least 0, so it is never below {f.below:g}"
+        if f.below is not None and f.below <= 0 and f.name not in FRACTION_FIGURES:
+            return f"{f.name} is never negative, so it is never below {f.below:g}"
     if cond.all is not None:
-        return any(_never(x, sc) for x in cond.all)
+        for sub in cond.all:
+            why = _never(sub, v)
+            if why:
+                return why
+        froms = [s.date_from for s in cond.all if s.date_from is not None]
+        untils = [s.date_until for s in cond.all if s.date_until is not None]
+        if froms and untils and max(froms) > min(untils):
+            return f"it needs a date from {max(froms)} and until {min(untils)} at once"
     if cond.any is not None:
-        return bool(cond.any) and all(_never(x, sc) for x in cond.any)
-    return False
+        if not cond.any:
+            return "`any: []` is empty, so it never holds"
+        whys = [_never(sub, v) for sub in cond.any]
+        if all(whys):
+            return "none of its `any` alternatives can hold (" + "; ".join(whys) + ")"
+    if cond.not_ is not None:
+        inner = cond.not_
+        if inner.turn_from == 1:
+            return "`not: {turn_from: 1}` never holds"
+    return ""

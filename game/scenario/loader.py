@@ -1,13 +1,25 @@
-"""Load a scenario file: safe YAML -> `extends` merge -> format upgrade -> schema -> cross-checks.
+"""Load a scenario file: safe YAML -> format upgrade -> `extends` merge -> schema -> cross-checks.
 
 Every problem is reported with its file, line and column; nothing here raises
-anything but ``ScenarioError`` (which carries every problem found).
+anything but ``ScenarioError`` (which carries every problem found) and, from
+``resolve``, ``FileNotFoundError``.
+
+Validation does not stop at the first problem: pydantic reports every schema
+error at once, and the cross-reference checks then run on every list item that
+passed the schema on its own, so an unknown key in one actor does not hide a bad
+reference in a region.
+
+Library files (``library: true``, e.g. ``scenarios/common/csto.yaml``) hold shared
+definitions to be ``extends``-ed; they are validated with the top-level fields of
+a playable scenario (id, title, dates...) optional, and cannot be played.
 """
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pydantic import ValidationError
 
@@ -16,14 +28,31 @@ from game.scenario.schema import FORMAT_VERSION, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LIST_KEYS = ("sources", "actors", "organisations", "regions", "forces", "agreements", "events", "objectives")
+#: Keys of a file that are never inherited through ``extends``.
+NOT_INHERITED = ("extends", "format", "library")
 MAX_EXTENDS_DEPTH = 8
+
+#: Upgrades of older formats, applied in memory: ``UPGRADES[v]`` turns format ``v`` data into
+#: format ``v + 1`` data and returns ``(data, notes)``. Format 1 is the first; when format 2
+#: comes, its upgrade from 1 goes here. A version with no upgrade and below the current one
+#: is refused with the reason in ``REFUSED``.
+UPGRADES: dict[int, Callable[[dict], tuple[dict, list[str]]]] = {}
+REFUSED: dict[int, str] = {}
+
+_UNREADABLE = ("cannot open the file", "cannot read the file", "larger than the limit", "not valid UTF-8",
+               "UTF-16 encoded", "control character", "the file does not exist", "is a directory")
 
 
 class ScenarioError(Exception):
-    """A scenario could not be loaded; ``problems`` lists every reason with its place."""
+    """A scenario could not be loaded; ``problems`` lists every reason with its place.
 
-    def __init__(self, problems: list[Problem]):
+    ``unreadable`` is True when a file could not be read at all (missing, not a file,
+    too big, not UTF-8 text): ``validate`` exits 2 for those and 1 for other errors.
+    """
+
+    def __init__(self, problems: list[Problem], unreadable: bool = False):
         self.problems = problems
+        self.unreadable = unreadable
         super().__init__("\n".join(p.format() for p in problems))
 
 
@@ -34,8 +63,30 @@ class LoadedScenario:
     warnings: list[Problem] = field(default_factory=list)
 
 
+@dataclass
+class CheckResult:
+    """Everything ``check_file`` found: the scenario (None when there are errors) and every problem."""
+
+    path: Path
+    scenario: Scenario | None
+    problems: list[Problem]
+    unreadable: bool = False
+    library: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 def shipped_scenarios() -> dict[str, Path]:
-    """Scenario id -> path of the scenarios shipped in ``scenarios/`` (file stem = id)."""
+    """Scenario id -> path of the scenarios shipped in ``scenarios/`` (file stem = id).
+
+    Libraries of shared definitions live in ``scenarios/common/`` and are not listed.
+    """
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
@@ -57,78 +108,139 @@ def resolve(ref: str) -> Path:
 def load_scenario(ref: str | Path) -> LoadedScenario:
     """Load and validate a scenario; raise ``ScenarioError`` listing every problem."""
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref
-    if not path.exists():
-        raise ScenarioError([Problem(str(path), 0, 0, "error", "the file does not exist")])
-    loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=())
-    warnings = [p for p in problems if p.severity == "warning"]
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ScenarioError(errors + warnings)
-    data, upgrade = upgrade_format(data, loaded)
-    warnings += upgrade
-    if any(p.severity == "error" for p in upgrade):
-        raise ScenarioError(upgrade)
+    result = check_file(path)
+    if result.errors:
+        raise ScenarioError(sort_problems(result.problems), result.unreadable)
+    if result.library or result.scenario is None:
+        raise ScenarioError([Problem(str(path), 1, 1, "error",
+                                     "this file is a library of shared definitions (`library: true`): "
+                                     "it cannot be played; write a scenario that `extends:` it")])
+    return LoadedScenario(result.scenario, path, result.warnings)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Deterministic order: by file, line, column, then errors before warnings, then message."""
+    seen, out = set(), []
+    for p in sorted(problems, key=lambda p: (p.file, p.line, p.col, p.severity != "error", p.message)):
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def check_file(path: Path | str) -> CheckResult:
+    """Validate a scenario or library file and everything it extends; never raises."""
+    path = Path(path)
     try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(schema_problems(exc, loaded, origins) + warnings) from None
-    from game.scenario.checks import cross_check  # local: checks imports this module's types
-    problems = cross_check(scenario, loaded, origins)
+        return _check_file(path)
+    except ScenarioError as exc:
+        return CheckResult(path, None, sort_problems(exc.problems), exc.unreadable)
+    except RecursionError:
+        return CheckResult(path, None, [Problem(str(path), 0, 0, "error",
+                                                "the data is nested too deeply to check; flatten it")])
+    except Exception as exc:  # never a traceback for a bad file  # pragma: no cover
+        return CheckResult(path, None, [Problem(str(path), 0, 0, "error",
+                                                f"internal error while checking ({type(exc).__name__}: {exc}); "
+                                                "please report this together with the file")])
+
+
+def _check_file(path: Path) -> CheckResult:
+    if not path.exists():
+        raise ScenarioError([Problem(str(path), 0, 0, "error", "the file does not exist")], unreadable=True)
+    if path.is_dir():
+        raise ScenarioError([Problem(str(path), 0, 0, "error", "this is a directory, not a scenario file")],
+                            unreadable=True)
+    loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=())
+    library = data.pop("library", False) is True
     errors = [p for p in problems if p.severity == "error"]
-    warnings += [p for p in problems if p.severity == "warning"]
     if errors:
-        raise ScenarioError(errors + warnings)
-    return LoadedScenario(scenario, path, warnings)
+        return CheckResult(path, None, _filtered(problems), library=library)
+    from game.scenario.checks import cross_check, library_model  # local: checks imports this module
+    model = library_model() if library else Scenario
+    scenario = None
+    try:
+        scenario = model.model_validate(data)
+    except ValidationError as exc:
+        problems += schema_problems(exc, loaded, origins)
+    problems += cross_check(scenario, data, loaded, origins, library=library)
+    if any(p.severity == "error" for p in problems):
+        scenario = None
+    return CheckResult(path, scenario if not library else None, _filtered(problems), library=library)
+
+
+def _read_file(path: Path) -> LoadedYaml:
+    try:
+        return load_yaml_file(path)
+    except YamlFileError as exc:
+        unreadable = any(any(s in p.message for s in _UNREADABLE) for p in exc.problems)
+        raise ScenarioError(exc.problems, unreadable) from None
 
 
 def _load_with_extends(path: Path, depth: int, chain: tuple):
     """Load a file and the files it extends. Returns (its LoadedYaml, merged data, origins, problems).
 
     ``origins`` maps (list key, index in the merged list) to (LoadedYaml, index in that file),
-    so a problem in an inherited item points at the file it came from.
+    and (top-level key,) to (LoadedYaml, ()), so a problem in an inherited item points at the
+    file it came from.
     """
     problems: list[Problem] = []
-    try:
-        loaded = load_yaml_file(path)
-    except YamlFileError as exc:
-        raise ScenarioError(exc.problems) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), 0, 0, "error", f"cannot read the file: {exc.strerror or exc}")]) from None
+    loaded = _read_file(path)
     problems += loaded.warnings
     data = loaded.data
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), 1, 1, "error",
-                                     "a scenario file must be a mapping of keys (id:, title:, actors:, ...)")])
+                                     "a scenario file must be a mapping of keys (format:, id:, title:, actors:, ...), "
+                                     f"not a {_kind(data)}")])
+    data, upgrade = upgrade_format(data, loaded)
+    problems += upgrade
+    if any(p.severity == "error" for p in upgrade):
+        return loaded, {}, {}, problems
     origins: dict = {}
     merged: dict = {}
     parents = data.get("extends", []) or []
     if isinstance(parents, str):
         parents = [parents]
-    for i, parent in enumerate(parents if isinstance(parents, list) else []):
+    if not isinstance(parents, list):
+        line, col = loaded.locate(("extends",))
+        problems.append(Problem(str(path), line, col, "error",
+                                "`extends` must be a file name or a list of file names, e.g. `extends: [common/csto.yaml]`"))
+        parents = []
+    for i, parent in enumerate(parents):
         line, col = loaded.locate(("extends", i)) if isinstance(data.get("extends"), list) else loaded.locate(("extends",))
-        ppath = (path.parent / str(parent)).resolve()
+        if not isinstance(parent, str) or not parent.strip():
+            problems.append(Problem(str(path), line, col, "error", "each `extends` entry must be a file name"))
+            continue
+        ppath = (path.parent / parent).resolve()
         if ppath in chain or ppath == path.resolve():
             problems.append(Problem(str(path), line, col, "error", f"'{parent}' extends itself in a loop"))
             continue
         if depth >= MAX_EXTENDS_DEPTH:
-            problems.append(Problem(str(path), line, col, "error", "too many levels of `extends`"))
+            problems.append(Problem(str(path), line, col, "error",
+                                    f"more than {MAX_EXTENDS_DEPTH} levels of `extends`"))
             continue
-        if not ppath.exists():
-            problems.append(Problem(str(path), line, col, "error", f"extended file '{parent}' does not exist"))
+        if not ppath.is_file():
+            near = _near_files(path.parent, parent)
+            problems.append(Problem(str(path), line, col, "error",
+                                    f"extended file '{parent}' does not exist (paths are relative to this file){near}"))
             continue
-        _, pdata, porigins, pprob = _load_with_extends(ppath, depth + 1, chain + (path.resolve(),))
+        try:
+            ploaded, pdata, porigins, pprob = _load_with_extends(ppath, depth + 1, chain + (path.resolve(),))
+        except ScenarioError as exc:
+            problems += exc.problems
+            problems.append(Problem(str(path), line, col, "error", f"the extended file '{parent}' cannot be read"))
+            continue
         problems += pprob
         for key, value in pdata.items():
-            if key in LIST_KEYS:
+            if key in LIST_KEYS and isinstance(value, list):
                 start = len(merged.get(key, []))
                 merged.setdefault(key, []).extend(value)
                 for j in range(len(value)):
                     origins[(key, start + j)] = porigins.get((key, j))
-            elif key not in ("extends", "format"):
+            elif key not in NOT_INHERITED:
                 merged[key] = value
+                origins[(key,)] = porigins.get((key,), (ploaded, ()))
     for key, value in data.items():
-        if key in LIST_KEYS and isinstance(value, list) and key in merged:
-            start = len(merged[key])
+        if key in LIST_KEYS and isinstance(value, list) and isinstance(merged.get(key), list):
             merged[key] = _override_by_id(merged[key], value, origins, key, loaded)
         elif key in LIST_KEYS and isinstance(value, list):
             merged[key] = value
@@ -136,17 +248,37 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
                 origins[(key, j)] = (loaded, j)
         else:
             merged[key] = value
+            origins.pop((key,), None)
     merged.pop("extends", None)
+    merged.pop("format", None)
+    if data.get("library") is True and depth == 0:
+        merged["library"] = True
+    else:
+        merged.pop("library", None)
     return loaded, merged, origins, problems
+
+
+def _near_files(folder: Path, name: str) -> str:
+    try:
+        names = [str(p.relative_to(folder)) for p in folder.rglob("*.yaml")][:500]
+    except OSError:  # pragma: no cover
+        return ""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _kind(value) -> str:
+    return {list: "list", str: "single text value", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__)
 
 
 def _override_by_id(base: list, own: list, origins: dict, key: str, loaded: LoadedYaml) -> list:
     """Items of the extending file replace inherited items with the same id, others are appended."""
     out = list(base)
-    index = {item.get("id"): i for i, item in enumerate(out) if isinstance(item, dict)}
+    index = {item.get("id"): i for i, item in enumerate(out) if isinstance(item, dict) and isinstance(item.get("id"), str)}
     for j, item in enumerate(own):
         iid = item.get("id") if isinstance(item, dict) else None
-        if iid is not None and iid in index:
+        if isinstance(iid, str) and iid in index:
             out[index[iid]] = item
             origins[(key, index[iid])] = (loaded, j)
         else:
@@ -156,26 +288,47 @@ def _override_by_id(base: list, own: list, origins: dict, key: str, loaded: Load
 
 
 def upgrade_format(data: dict, loaded: LoadedYaml) -> tuple[dict, list[Problem]]:
-    """Bring an older format up to date in memory, with a warning; refuse newer ones."""
-    version = data.get("format", FORMAT_VERSION)
-    line, col = loaded.locate(("format",)) if "format" in data else (1, 1)
+    """Bring an older format up to date in memory, with a warning; refuse newer or unknown ones."""
+    if "format" not in data:
+        return data, [Problem(loaded.path, 1, 1, "warning",
+                              f"no `format:` given; read as format {FORMAT_VERSION} (add `format: {FORMAT_VERSION}` "
+                              "at the top so a later version of the game never misreads this file) [missing-format]")]
+    version = data["format"]
+    line, col = loaded.locate(("format",))
     if not isinstance(version, int) or isinstance(version, bool):
-        return data, [Problem(loaded.path, line, col, "error", "`format` must be a whole number, e.g. `format: 1`")]
+        return data, [Problem(loaded.path, line, col, "error",
+                              f"`format` must be a whole number, e.g. `format: {FORMAT_VERSION}`, got {version!r}")]
     if version > FORMAT_VERSION:
         return data, [Problem(loaded.path, line, col, "error",
-                              f"this file is format {version}, newer than this game reads ({FORMAT_VERSION}): update the game")]
+                              f"this file is format {version}, newer than this game reads ({FORMAT_VERSION}): "
+                              "update the game")]
     if version < 1:
-        return data, [Problem(loaded.path, line, col, "error", f"unknown format {version}: the first format is 1")]
-    return data, []
+        return data, [Problem(loaded.path, line, col, "error",
+                              f"unknown format {version}: the first format is 1")]
+    if version == FORMAT_VERSION:
+        return data, []
+    notes: list[str] = []
+    v = version
+    while v < FORMAT_VERSION:
+        if v in REFUSED or v not in UPGRADES:
+            reason = REFUSED.get(v, "no automatic upgrade exists")
+            return data, [Problem(loaded.path, line, col, "error",
+                                  f"format {version} can no longer be read: {reason}")]
+        data, more = UPGRADES[v](dict(data))
+        notes += more
+        v += 1
+    detail = f": {'; '.join(notes)}" if notes else ""
+    return data, [Problem(loaded.path, line, col, "warning",
+                          f"this file is format {version}; it was upgraded to format {FORMAT_VERSION} in memory"
+                          f"{detail} (update the file and set `format: {FORMAT_VERSION}`) [old-format]")]
 
 
 def schema_problems(exc: ValidationError, loaded: LoadedYaml, origins: dict) -> list[Problem]:
     """Turn pydantic's errors into located problems with plain messages and did-you-means."""
-    from game.scenario.messages import describe_error
+    from game.scenario.messages import clean_errors, describe_error
     out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        src, loc_in_src = _origin(loc, loaded, origins)
+    for err, loc in clean_errors(exc.errors()):
+        src, loc_in_src = origin(loc, loaded, origins)
         if err["type"] == "extra_forbidden":
             line, col = src.locate_key(loc_in_src)
         else:
@@ -184,11 +337,62 @@ def schema_problems(exc: ValidationError, loaded: LoadedYaml, origins: dict) -> 
     return out
 
 
-def _origin(loc: tuple, loaded: LoadedYaml, origins: dict):
+def origin(loc: tuple, loaded: LoadedYaml, origins: dict):
     """Map a location in the merged data to the file and location it came from."""
     if len(loc) >= 2 and loc[0] in LIST_KEYS and isinstance(loc[1], int):
-        origin = origins.get((loc[0], loc[1]))
-        if origin is not None:
-            src, j = origin
+        found = origins.get((loc[0], loc[1]))
+        if found is not None:
+            src, j = found
             return src, (loc[0], j) + tuple(loc[2:])
+    if loc and (loc[0],) in origins and origins[(loc[0],)] is not None:
+        src, _ = origins[(loc[0],)]
+        return src, loc
     return loaded, loc
+
+
+# --- silencing warnings ---------------------------------------------------------------
+_IGNORE = re.compile(r"#\s*validate:\s*ignore\s+([a-z0-9_\-, ]+)")
+_CODE = re.compile(r"\[([a-z0-9\-]+)\]$")
+
+
+def _filtered(problems: list[Problem]) -> list[Problem]:
+    """Drop warnings silenced with a `# validate: ignore CODE[, CODE]` comment in their file.
+
+    The comment on its own line silences the code for the whole file; at the end of a line it
+    silences it for that line only.
+    """
+    cache: dict[str, tuple[set, dict]] = {}
+    out = []
+    for p in problems:
+        m = _CODE.search(p.message) if p.severity == "warning" else None
+        if m is None:
+            out.append(p)
+            continue
+        if p.file not in cache:
+            cache[p.file] = _ignores(p.file)
+        whole, by_line = cache[p.file]
+        code = m.group(1)
+        if code in whole or code in by_line.get(p.line, ()):
+            continue
+        out.append(p)
+    return sort_problems(out)
+
+
+def _ignores(path: str) -> tuple[set, dict]:
+    whole: set = set()
+    by_line: dict = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return whole, by_line
+    if "validate:" not in text:
+        return whole, by_line
+    for n, line in enumerate(text.splitlines(), 1):
+        m = _IGNORE.search(line)
+        if m:
+            codes = {c.strip() for c in m.group(1).replace(",", " ").split() if c.strip()}
+            if line.lstrip().startswith("#"):
+                whole |= codes
+            else:
+                by_line.setdefault(n, set()).update(codes)
+    return whole, by_line

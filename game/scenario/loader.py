@@ -16,6 +16,7 @@ a playable scenario (id, title, dates...) optional, and cannot be played.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,8 +211,8 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
         if not isinstance(parent, str) or not parent.strip():
             problems.append(Problem(str(path), line, col, "error", "each `extends` entry must be a file name"))
             continue
-        ppath = (path.parent / parent).resolve()
-        if ppath in chain or ppath == path.resolve():
+        ppath = Path(os.path.normpath(path.parent / parent))  # shown in messages as written
+        if ppath.resolve() in chain or ppath.resolve() == path.resolve():
             problems.append(Problem(str(path), line, col, "error", f"'{parent}' extends itself in a loop"))
             continue
         if depth >= MAX_EXTENDS_DEPTH:

@@ -99,7 +99,7 @@ class Actor(Sourced):
     budget: float = Field(6.0, ge=0, description="Action points it can spend each turn.")
     reserve_troops: int = Field(0, ge=0, description="States: troops it can commit to security operations at home.")
     refugee_capacity: int = Field(50000, ge=0, description="States: refugees it can take in before closing the border becomes attractive.")
-    closed_borders: list[Id] = Field(default_factory=list, description="States: neighbours whose border it keeps closed to people at the start (e.g. `[AF]`).")
+    closed_borders: list[Id] = Field(default_factory=list, description="States: neighbours whose border it keeps closed to people at the start (e.g. `[AF]`).", json_schema_extra={"examples": [["AF"]]})
     strength: float = Field(0.0, ge=0, description="Armed groups: fighters in all.")
     bases: list[Id] = Field(default_factory=list, description="Armed groups: regions where it starts.")
     external_support: Fraction = Field(0.0, description="Armed groups: how far it is armed and directed from abroad (evidence the secretary-general weighs).")
@@ -115,7 +115,7 @@ class Article(Strict):
     covers: list[Literal["threat_consultation", "external_aggression", "armed_threat_to_stability", "internal_unrest"]] = Field(
         description="Situations the article applies to.")
     max_mandate: MandateLevel = Field(description="The strongest mandate the article can ground.")
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list, description="Ids of sources for the article's text.")
 
 
 class DecisionRules(Strict):
@@ -129,28 +129,28 @@ class DecisionRules(Strict):
     articles: list[Article] = Field(default_factory=list, description="Treaty articles in force.")
     position_threshold: float = Field(0.12, ge=0, le=1, description="Utility above which a member supports and below minus which it opposes; between, it abstains.")
     position_noise: float = Field(0.08, ge=0, le=1, description="Spread of the random part of each member's judgement (per run).")
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list, description="Ids of sources for the rules.")
 
 
 class Organisation(Sourced):
     """An alliance or organisation: membership on the scenario's date and its rules."""
 
     id: Id = Field(description="e.g. `CSTO`, `CIS`, `SCO`, `EAEU`, `UN`.")
-    name: str
+    name: str = Field(description="Full name shown to players.")
     members: list[Id] = Field(description="Member actor ids on the scenario's start date.")
-    observers: list[Id] = Field(default_factory=list, description="Observers or suspended members: they do not vote.")
+    observers: list[Id] = Field(default_factory=list, description="Observers or suspended members: they do not vote.", json_schema_extra={"examples": [["UZ"]]})
     secretariat: Id | None = Field(None, description="The actor that assesses requests (its secretary-general).")
     security_role: bool = Field(False, description="Whether it can take requests for assistance and deploy forces.")
-    rules: DecisionRules = Field(default_factory=DecisionRules)
+    rules: DecisionRules = Field(default_factory=DecisionRules, description="How its council decides.")
     forces: list[Id] = Field(default_factory=list, description="Forces earmarked for it (e.g. the CRRF contingents).")
-    description: str = ""
+    description: str = Field("", description="Shown in the organisation panel.")
 
 
 class Region(Sourced):
     """A first-level administrative region, keyed by its ISO 3166-2 code as on the map."""
 
     id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2 code, e.g. `KG-O` (Osh).")
-    name: str
+    name: str = Field(description="Name shown on the map.")
     country: Id = Field(description="Id of the state or government actor that governs it.")
     population: int = Field(ge=0, description="Inhabitants at the start.")
     ethnic_groups: dict[str, Fraction] = Field(default_factory=dict, description="Shares of the population, e.g. `{kyrgyz: 0.6, uzbek: 0.3}`.")
@@ -167,9 +167,9 @@ class Force(Sourced):
     """A named military unit or contingent."""
 
     id: Id
-    name: str
+    name: str = Field(description="Name shown to players.")
     owner: Id = Field(description="Actor that commands it.")
-    kind: ForceKind
+    kind: ForceKind = Field(description="Type of unit; it sets what the force is good at.")
     strength: int = Field(gt=0, description="Troops it can deploy.")
     readiness_days: int = Field(0, ge=0, le=365, description="Days from an order to being ready to move.")
     home: str = Field(description="Where it is based: a region id or a gazetteer place id (e.g. `ivanovo`).")
@@ -181,24 +181,24 @@ class Agreement(Sourced):
     """A bilateral or multilateral agreement that changes what actions are possible."""
 
     id: Id
-    name: str
-    kind: Literal["basing", "military_aid", "border_cooperation", "mutual_defence"]
-    parties: list[Id] = Field(min_length=2)
-    since: dt.date | None = None
-    until: dt.date | None = None
+    name: str = Field(description="Name shown to players.")
+    kind: Literal["basing", "military_aid", "border_cooperation", "mutual_defence"] = Field(description="`basing`, `military_aid`, `border_cooperation` or `mutual_defence`.")
+    parties: list[Id] = Field(min_length=2, description="Actor ids of the parties (two or more).")
+    since: dt.date | None = Field(None, description="Date it came into force, if known.")
+    until: dt.date | None = Field(None, description="Date it lapses, if it does.", json_schema_extra={"examples": ["2015-12-31"]})
     host: Id | None = Field(None, description="Basing: the host whose consent the agreement gives.")
     value: float = Field(0.0, ge=0, description="Military aid: equipment value in millions of US dollars (sets its effect).")
-    description: str = ""
+    description: str = Field("", description="What it provides, shown in the agreements panel.")
 
 
 class FigureCondition(Strict):
     """Compare a region's figure (or a sum over a country's regions) with a threshold."""
 
     region: str | None = Field(None, description="Region id; or give `country` to sum over its regions.")
-    country: Id | None = None
-    name: RegionFigure
-    above: float | None = None
-    below: float | None = None
+    country: Id | None = Field(None, description="Actor id whose regions are summed (averaged for 0-1 figures); or give `region`.")
+    name: RegionFigure = Field(description="The figure compared.")
+    above: float | None = Field(None, description="True when the figure is above this.")
+    below: float | None = Field(None, description="True when the figure is below this.")
 
     @model_validator(mode="after")
     def _one_place_and_bound(self):
@@ -214,28 +214,28 @@ class ActionCondition(Strict):
 
     actor: Id
     kind: str = Field(description="Action kind, e.g. `request_assistance`, `close_border`.")
-    target: str | None = None
+    target: str | None = Field(None, description="Only this target (e.g. the organisation asked, the region, the neighbour); omit for any.")
 
 
 class OutcomeCondition(Strict):
     """True once a procedure of a body ended in one of the given outcomes."""
 
     body: Id = Field(description="Organisation or state id that decided.")
-    outcome: list[Outcome] = Field(alias="is", min_length=1)
+    outcome: list[Outcome] = Field(alias="is", min_length=1, description="Outcomes that make the condition true (written `is:` in files).", json_schema_extra={"examples": [["declined", "refused"]]})
 
 
 class Condition(Strict):
     """One condition. Give exactly one key; combine with `all`, `any` and `not`."""
 
-    all: list["Condition"] | None = None
-    any: list["Condition"] | None = None
-    not_: "Condition | None" = Field(None, alias="not")
+    all: list["Condition"] | None = Field(None, description="True when every condition in the list holds.")
+    any: list["Condition"] | None = Field(None, description="True when at least one condition in the list holds.", json_schema_extra={"examples": [[{"turn_from": 5}, {"figure": {"region": "KG-O", "name": "violence", "above": 0.5}}]]})
+    not_: "Condition | None" = Field(None, alias="not", description="True when the condition under it does not hold.")
     date_from: dt.date | None = Field(None, description="True from this date on.")
-    date_until: dt.date | None = Field(None, description="True until this date (inclusive).")
-    turn_from: int | None = Field(None, ge=1)
-    figure: FigureCondition | None = None
-    action: ActionCondition | None = None
-    outcome: OutcomeCondition | None = None
+    date_until: dt.date | None = Field(None, description="True until this date (inclusive).", json_schema_extra={"examples": ["2010-06-20"]})
+    turn_from: int | None = Field(None, ge=1, description="True from this turn on (turn 1 is the start date).")
+    figure: FigureCondition | None = Field(None, description="Compare a region's or a country's figure with a threshold.")
+    action: ActionCondition | None = Field(None, description="True once an actor has taken an action of a kind.")
+    outcome: OutcomeCondition | None = Field(None, description="True once a body's procedure ended in one of the given outcomes.", json_schema_extra={"examples": [{"body": "CSTO", "is": ["declined", "refused"]}]})
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -249,11 +249,11 @@ class Condition(Strict):
 class FigureChange(Strict):
     """Change a figure in a region."""
 
-    region: str
-    name: RegionFigure
-    add: float | None = None
-    set: float | None = None
-    multiply: float | None = Field(None, ge=0)
+    region: str = Field(description="Region id.")
+    name: RegionFigure = Field(description="The figure to change.")
+    add: float | None = Field(None, description="Add this (negative to subtract).")
+    set: float | None = Field(None, description="Set the figure to this value.")
+    multiply: float | None = Field(None, ge=0, description="Multiply the figure by this (0 or more).")
 
     @model_validator(mode="after")
     def _one_op(self):
@@ -272,49 +272,49 @@ class RequestEffect(Strict):
 
     actor: Id
     target: Id = Field(description="Organisation or state asked.")
-    article: int | None = None
-    framing: Framing = "internal_unrest"
+    article: int | None = Field(None, description="Treaty article invoked, if the target is an organisation.")
+    framing: Framing = Field("internal_unrest", description="How the requester presents the crisis.")
     against: Id | None = Field(None, description="The actor the request is directed against, if any.")
 
 
 class BorderEffect(Strict):
     actor: Id = Field(description="The state that opens or closes its border.")
     neighbour: Id = Field(description="The neighbouring state on the other side.")
-    open: bool
+    open: bool = Field(description="`true` opens the border, `false` closes it.")
 
 
 class NewsEffect(Strict):
-    text: str
-    severity: Literal["info", "warning", "critical"] = "info"
+    text: str = Field(description="The news item.")
+    severity: Literal["info", "warning", "critical"] = Field("info", description="`info`, `warning` or `critical` (sets its colour).")
 
 
 class Choice(Strict):
     """One option offered to an actor."""
 
-    label: str
-    description: str = ""
+    label: str = Field(description="The option as the player reads it.")
+    description: str = Field("", description="A longer explanation of the option.")
     ai_weight: float = Field(1.0, ge=0, description="Relative chance that an AI picks it.")
-    effects: list["Effect"] = Field(default_factory=list)
+    effects: list["Effect"] = Field(default_factory=list, description="What happens if it is chosen (the same effects as an event's).")
 
 
 class OptionsEffect(Strict):
     """Offer a choice to an actor. A human who lets the turn pass gets the first option."""
 
     actor: Id
-    prompt: str
-    choices: list[Choice] = Field(min_length=1)
+    prompt: str = Field(description="The question put to the actor.")
+    choices: list[Choice] = Field(min_length=1, description="The options; the first is taken if a human lets the turn pass.")
 
 
 class Effect(Strict):
     """One effect of an event. Give exactly one key."""
 
-    news: NewsEffect | None = None
-    change: FigureChange | None = None
-    move_force: MoveForce | None = None
-    spawn_force: Force | None = None
-    request: RequestEffect | None = None
-    border: BorderEffect | None = None
-    options: OptionsEffect | None = None
+    news: NewsEffect | None = Field(None, description="Post an item in the news feed.")
+    change: FigureChange | None = Field(None, description="Change a figure in a region.")
+    move_force: MoveForce | None = Field(None, description="Move a force to a region or home.", json_schema_extra={"examples": [{"force": "RU_KANT", "to": "KG-C"}]})
+    spawn_force: Force | None = Field(None, description="Raise a new force (a full force definition).", json_schema_extra={"examples": [{"id": "KG_VOLUNTEERS", "name": "Volunteer units", "owner": "KG", "kind": "police", "strength": 800, "home": "KG-O"}]})
+    request: RequestEffect | None = Field(None, description="Make an actor submit a request for assistance.")
+    border: BorderEffect | None = Field(None, description="Open or close a state's border with a neighbour.")
+    options: OptionsEffect | None = Field(None, description="Offer a choice to an actor (a human gets a dialog; the AI picks by `ai_weight`).")
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -329,12 +329,12 @@ class Event(Sourced):
     """Something that may happen: a trigger, a chance, effects. No code in files."""
 
     id: Id
-    title: str
+    title: str = Field(description="Headline shown in the news feed.")
     trigger: Condition = Field(description="When the event can happen.")
     probability: Fraction | None = Field(None, description="Chance per turn while the trigger holds (default 1).")
     mtth_days: float | None = Field(None, gt=0, description="Mean time to happen in days while the trigger holds (instead of `probability`).")
     once: bool = Field(True, description="Fire at most once.")
-    effects: list[Effect] = Field(min_length=1)
+    effects: list[Effect] = Field(min_length=1, description="What happens when it fires, in order.")
 
     @model_validator(mode="after")
     def _chance(self):
@@ -348,37 +348,37 @@ class Objective(Strict):
 
     id: Id
     actor: Id
-    description: str
+    description: str = Field(description="The goal as the player reads it.")
     figure: RegionFigure | Literal["troops_deployed", "outcome"] = Field(description="What is measured.")
     region: str | None = Field(None, description="Region, or omit with `country` to sum over a country.")
-    country: Id | None = None
+    country: Id | None = Field(None, description="Actor id: sum over its regions (for `troops_deployed`: whose troops).")
     body: Id | None = Field(None, description="For `outcome`: the deciding body.")
-    at_most: float | None = None
-    at_least: float | None = None
-    outcome_in: list[Outcome] | None = None
-    weight: float = Field(1.0, gt=0)
+    at_most: float | None = Field(None, description="Met when the measured figure ends at or below this.")
+    at_least: float | None = Field(None, description="Met when the measured figure ends at or above this.")
+    outcome_in: list[Outcome] | None = Field(None, description="For `outcome`: the outcomes that count as success.")
+    weight: float = Field(1.0, gt=0, description="Importance relative to the actor's other objectives.")
 
 
 class HistoricalEvent(Strict):
-    date: dt.date
-    text: str
-    sources: list[Id] = Field(default_factory=list)
+    date: dt.date = Field(description="When it happened.")
+    text: str = Field(description="What happened, in one or two sentences.")
+    sources: list[Id] = Field(default_factory=list, description="Ids of sources.")
 
 
 class Range(Strict):
-    low: float
-    high: float
-    sources: list[Id] = Field(default_factory=list)
-    note: str = ""
+    low: float = Field(description="Lowest credible figure.")
+    high: float = Field(description="Highest credible figure.")
+    sources: list[Id] = Field(default_factory=list, description="Ids of sources.")
+    note: str = Field("", description="How the sources differ.")
 
 
 class History(Strict):
     """What actually happened, for the debrief and the calibration table."""
 
-    summary: str
-    timeline: list[HistoricalEvent] = Field(default_factory=list)
+    summary: str = Field(description="What happened, in a paragraph, for the debrief.")
+    timeline: list[HistoricalEvent] = Field(default_factory=list, description="Dated events of the real crisis.")
     outcomes: dict[Id, Outcome] = Field(default_factory=dict, description="What each body decided, e.g. `{CSTO: logistics_support}`.")
-    deaths: Range | None = None
+    deaths: Range | None = Field(None, description="Deaths, as a range from the sources.")
     displaced: Range | None = Field(None, description="Peak internally displaced.")
     refugees: Range | None = Field(None, description="Peak refugees across borders.")
 
@@ -408,26 +408,26 @@ class Scenario(Strict):
 
     format: int = Field(FORMAT_VERSION, description="Format version of this file.")
     id: Id = Field(description="Short id, used on the command line.")
-    title: str
-    subtitle: str = ""
+    title: str = Field(description="Title shown in the scenario browser.")
+    subtitle: str = Field("", description="Second line of the title.")
     summary: str = Field(description="One paragraph shown in the scenario browser.")
     briefing: str = Field("", description="The longer situation report shown before play.")
-    difficulty: Literal["introductory", "standard", "hard"] = "standard"
-    start_date: dt.date
-    end_date: dt.date
+    difficulty: Literal["introductory", "standard", "hard"] = Field("standard", description="`introductory`, `standard` or `hard`.")
+    start_date: dt.date = Field(description="Date of the first turn.")
+    end_date: dt.date = Field(description="Date of the last turn (not before `start_date`).")
     turn_days: int = Field(1, ge=1, le=31, description="Days per turn: 1 for daily, 7 for weekly turns.")
     extends: list[str] = Field(default_factory=list, description="Files whose lists this file adds to (paths relative to this file).")
     library: bool = Field(False, description="True for a library of shared definitions (e.g. `scenarios/common/csto.yaml`): it is meant to be `extends`-ed, cannot be played, and needs none of the fields a playable scenario requires.")
     sources: list[Source] = Field(default_factory=list, description="The bibliography: every source that a fact in this file cites by id.")
-    actors: list[Actor] = Field(min_length=1)
-    organisations: list[Organisation] = Field(default_factory=list)
-    regions: list[Region] = Field(min_length=1)
-    forces: list[Force] = Field(default_factory=list)
-    agreements: list[Agreement] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=list)
-    objectives: list[Objective] = Field(default_factory=list)
-    history: History | None = None
-    parameters: Parameters = Field(default_factory=Parameters)
+    actors: list[Actor] = Field(min_length=1, description="Everyone who acts: governments, states, armed groups, secretariats.")
+    organisations: list[Organisation] = Field(default_factory=list, description="Alliances and organisations.")
+    regions: list[Region] = Field(min_length=1, description="The regions in play (at least one).")
+    forces: list[Force] = Field(default_factory=list, description="Military units and contingents.")
+    agreements: list[Agreement] = Field(default_factory=list, description="Agreements that change what actions are possible.")
+    events: list[Event] = Field(default_factory=list, description="Scripted events: trigger, chance, effects.")
+    objectives: list[Objective] = Field(default_factory=list, description="How each actor is judged at the end.")
+    history: History | None = Field(None, description="What actually happened, for the debrief.")
+    parameters: Parameters = Field(default_factory=Parameters, description="Coefficients of the crisis dynamics (defaults suit most scenarios).")
 
     @field_validator("end_date")
     @classmethod

@@ -1,0 +1,294 @@
+"""The application: one window, one UIManager, a stack of screens and one loop.
+
+``App.step()`` runs one frame (events → process_events → routing → update → draw);
+tests drive the real screens by posting events and calling it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.ui import widgets
+from game.ui.settings import Settings, load_settings, parse_size, save_settings
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+THEME = ASSETS / "theme.json"
+
+
+def load_theme(scale: float) -> dict:
+    """The theme JSON with every font size multiplied by the UI scale."""
+    theme = json.loads(THEME.read_text(encoding="utf-8"))
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "font" and isinstance(v, dict) and "size" in v:
+                    v["size"] = str(max(8, round(float(v["size"]) * scale)))
+                else:
+                    walk(v)
+    walk(theme)
+    return theme
+
+
+@dataclass
+class Session:
+    """The game being played: the scenario file, the engine game and the human seats."""
+
+    loaded: object
+    ref: str
+    game: object
+    seats: list[str]
+    seat: int = 0
+    seed: int = 0
+    acted: set = field(default_factory=set)
+
+    @property
+    def actor(self) -> str | None:
+        return self.seats[self.seat] if self.seats else None
+
+
+class App:
+    def __init__(self, size: tuple[int, int] | None = None, settings: Settings | None = None,
+                 persist: bool = True):
+        self.settings = settings or load_settings()
+        self.persist = persist
+        if size:
+            self.settings.window_size = f"{size[0]}x{size[1]}"
+        pygame.init()
+        pygame.display.set_caption("Collective Security")
+        self.size = self.settings.size()
+        self.window = pygame.display.set_mode(self.size)
+        self.clock = pygame.time.Clock()
+        self.palette = widgets.Palette(self.settings.colourblind)
+        widgets.set_scale(self.settings.ui_scale)
+        self.manager = self._make_manager()
+        pygame.key.set_repeat(250, 40)
+        self.stack: list = []
+        self.session: Session | None = None
+        self.running = True
+        self.toasts: list[tuple[str, str, float]] = []
+        self.frames = 0
+        if self.settings.problem:
+            self.toast(self.settings.problem, "warning", 8)
+
+    # --- screens ---------------------------------------------------------------------
+    @property
+    def top(self):
+        return self.stack[-1] if self.stack else None
+
+    def push(self, screen) -> None:
+        screen.depth = len(self.stack)
+        if not screen.transparent:
+            for s in self.stack:
+                s.set_visible(False)
+        self.stack.append(screen)
+        screen.enter()
+
+    def pop(self):
+        screen = self.stack.pop()
+        screen.exit()
+        self._show_visible()
+        if self.top is not None and hasattr(self.top, "resumed"):
+            self.top.resumed()
+        return screen
+
+    def replace(self, screen) -> None:
+        """Clear the whole stack and show ``screen``."""
+        while self.stack:
+            self.stack.pop().exit()
+        self.push(screen)
+
+    def _show_visible(self) -> None:
+        visible = True
+        for s in reversed(self.stack):
+            s.set_visible(visible)
+            if not s.transparent:
+                visible = False
+
+    def find_screen(self, name: str):
+        for s in reversed(self.stack):
+            if s.name == name:
+                return s
+        return None
+
+    # --- settings ----------------------------------------------------------------------
+    def apply_settings(self, new: Settings) -> None:
+        """Apply size, scale and palette: rebuild every screen's widgets."""
+        self.settings = new
+        if self.persist:
+            err = save_settings(new)
+            if err:
+                self.toast(err, "warning", 6)
+        self.size = new.size()
+        self.window = pygame.display.set_mode(self.size)
+        self.palette = widgets.Palette(new.colourblind)
+        widgets.set_scale(new.ui_scale)
+        for s in self.stack:
+            s.clear()
+        self.manager = self._make_manager()
+        for s in self.stack:
+            if hasattr(s, "relayout"):
+                s.relayout()
+            s.build_root()
+        self._show_visible()
+
+    def _make_manager(self):
+        m = pygame_gui.UIManager(self.size, load_theme(self.settings.ui_scale))
+        sizes = sorted({max(8, round(v * self.settings.ui_scale)) for v in (11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 26)})
+        m.preload_fonts([{"name": "noto_sans", "point_size": s, "style": st, "antialiased": "1"}
+                         for s in sizes for st in ("regular", "bold")])
+        return m
+
+    # --- messages ----------------------------------------------------------------------
+    def toast(self, text: str, kind: str = "info", seconds: float = 4.0) -> None:
+        self.toasts.append((text, kind, time.monotonic() + seconds))
+        self.toasts = self.toasts[-3:]
+
+    def message(self, title: str, body: str) -> None:
+        from game.ui.screens.dialogs import MessageDialog
+        self.push(MessageDialog(self, title, body))
+
+    # --- the game session ------------------------------------------------------------
+    def start_game(self, loaded, ref: str, humans: list[str], seed: int = 0, game=None) -> None:
+        from game.engine.game import Game
+        from game.ui.screens.game import GameScreen
+        if game is None:
+            game = Game(loaded.scenario, seed=seed, humans=tuple(humans))
+        order = [a for a in game.world.actor_ids if a in set(humans)]
+        self.session = Session(loaded, ref, game, order, 0, seed)
+        self.replace(GameScreen(self))
+        if len(order) > 1:
+            from game.ui.screens.handover import HandoverScreen
+            self.push(HandoverScreen(self))
+
+    def reload_scenario(self) -> None:
+        """F5: reload the scenario file from disk and restart it; keep the game if broken."""
+        from game.scenario.loader import ScenarioError, load_scenario
+        s = self.session
+        if s is None:
+            return
+        path = s.loaded.path or s.ref
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as exc:
+            probs = "\n".join(p.format() for p in exc.problems[:12])
+            more = f"\n… and {len(exc.problems) - 12} more" if len(exc.problems) > 12 else ""
+            self.message("The scenario file has problems", f"The current game goes on unchanged.\n\n{probs}{more}")
+            return
+        except (FileNotFoundError, OSError) as exc:
+            self.message("The scenario file could not be read", str(exc))
+            return
+        try:
+            self.start_game(loaded, s.ref, list(s.seats), s.seed)
+        except ValueError as exc:
+            self.message("The scenario could not be restarted", str(exc))
+            return
+        self.toast(f"Reloaded {Path(str(path)).name} from disk and restarted.", "info")
+
+    def end_and_debrief(self) -> None:
+        from game.ui.screens.debrief import DebriefScreen
+        if self.session is not None:
+            self.replace(DebriefScreen(self))
+
+    def to_title(self) -> None:
+        from game.ui.screens.title import TitleScreen
+        self.session = None
+        self.replace(TitleScreen(self))
+
+    # --- the loop ----------------------------------------------------------------------
+    def route(self, event) -> None:
+        if self.top is None:
+            return
+        consumed = self.manager.process_events(event)
+        if hasattr(event, "ui_element"):
+            if event.type != pygame_gui.UI_BUTTON_PRESSED:
+                return
+            for s in reversed(list(self.stack)):
+                if s.owns(event.ui_element):
+                    s.on_ui(event)
+                    break
+            return
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if not consumed:
+            self.top.handle_event(event)
+
+    def step(self, dt: float | None = None) -> None:
+        if dt is None:
+            dt = self.clock.tick(60) / 1000.0
+        for event in pygame.event.get():
+            self.route(event)
+            if not self.running:
+                return
+        for s in list(self.stack):
+            s.update(dt)
+        self.manager.update(dt)
+        self.draw(self.window)
+        pygame.display.flip()
+        self.frames += 1
+
+    def draw(self, surface) -> None:
+        surface.fill(self.palette.bg)
+        first = 0
+        for i in range(len(self.stack) - 1, -1, -1):
+            if not self.stack[i].transparent:
+                first = i
+                break
+        for s in self.stack[first:]:
+            s.draw(surface)
+        self.manager.draw_ui(surface)
+        if self.top is not None:
+            self.top.draw_over(surface)
+        self._draw_toasts(surface)
+
+    def _draw_toasts(self, surface) -> None:
+        now = time.monotonic()
+        self.toasts = [t for t in self.toasts if t[2] > now]
+        y = self.size[1] - widgets.px(24)
+        pal = self.palette
+        for text, kind, _ in reversed(self.toasts):
+            fnt = widgets.font(14)
+            lines = widgets.wrap(text, fnt, min(widgets.px(640), self.size[0] - 80))
+            h = len(lines) * fnt.get_linesize() + widgets.px(16)
+            w = max(fnt.size(l)[0] for l in lines) + widgets.px(36)
+            r = pygame.Rect((self.size[0] - w) // 2, y - h, w, h)
+            pygame.draw.rect(surface, (11, 16, 22), r, border_radius=widgets.px(6))
+            pygame.draw.rect(surface, pal.severity(kind), r, 1, border_radius=widgets.px(6))
+            pygame.draw.rect(surface, pal.severity(kind), (r.x, r.y + 6, widgets.px(4), r.h - 12))
+            for i, l in enumerate(lines):
+                surface.blit(fnt.render(l, True, pal.text), (r.x + widgets.px(20), r.y + widgets.px(8) + i * fnt.get_linesize()))
+            y = r.y - widgets.px(8)
+
+    def run(self) -> int:
+        while self.running:
+            self.step()
+        pygame.quit()
+        return 0
+
+
+def play_main(size: str | None) -> int:
+    """`python main.py` / `play`: open the window on the title screen and run the loop."""
+    wh = None
+    if size:
+        wh = parse_size(size)
+        if wh is None:
+            print(f"collective-security: --size must look like 1600x900, not {size!r}", file=sys.stderr)
+            return 2
+    try:
+        app = App(wh)
+    except pygame.error as exc:
+        print(f"collective-security: cannot open a window ({exc}); try SDL_VIDEODRIVER=dummy "
+              "for headless use, or 'run' to play without one", file=sys.stderr)
+        return 1
+    from game.ui.screens.title import TitleScreen
+    app.push(TitleScreen(app))
+    return app.run()

@@ -1,0 +1,1 @@
+"""One module per screen; ``base.Screen`` is the small shared base class."""

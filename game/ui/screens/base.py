@@ -1,0 +1,117 @@
+"""The Screen base class: enter / exit / build / handle_event / update / draw.
+
+A screen builds all its pygame_gui elements inside one root panel, registers a
+callback per element (``self.on(element, fn)``) and the app routes each UI event to
+the screen that owns the element. No screen runs a loop of its own.
+"""
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID, UIContainer
+from pygame_gui.elements import UIButton, UILabel, UIPanel
+
+from game.ui.widgets import px
+
+
+class Screen:
+    name = "screen"
+    transparent = False      # True: the screen below stays visible (dialogs)
+
+    def __init__(self, app):
+        self.app = app
+        self.root: UIPanel | None = None
+        self.handlers: dict = {}
+        self.depth = 0
+
+    # --- life cycle ------------------------------------------------------------------
+    def enter(self) -> None:
+        self.build_root()
+
+    def exit(self) -> None:
+        self.clear()
+
+    def build_root(self) -> None:
+        self.clear()
+        w, h = self.app.size
+        rect = pygame.Rect(0, 0, w, h)
+        if self.transparent:   # a dimming panel that also stops clicks reaching the screen below
+            self.root = UIPanel(rect, starting_height=1 + 60 * self.depth, manager=self.app.manager,
+                                object_id=ObjectID("#scrim", None))
+        else:                  # a bare container: clicks outside widgets reach handle_event (the map)
+            self.root = UIContainer(rect, manager=self.app.manager, starting_height=1 + 60 * self.depth,
+                                    object_id=ObjectID("#screen_root", None))
+        self.build()
+
+    def build(self) -> None:
+        """Create the widgets (called on enter and whenever the layout changes)."""
+
+    def clear(self) -> None:
+        if self.root is not None:
+            self.root.kill()
+        self.root = None
+        self.handlers.clear()
+
+    def owns(self, element) -> bool:
+        return element in self.handlers
+
+    def on_ui(self, event) -> None:
+        fn = self.handlers.get(event.ui_element)
+        if fn is not None:
+            fn(event) if _wants_event(fn) else fn()
+
+    def set_visible(self, visible: bool) -> None:
+        if self.root is not None:
+            (self.root.show if visible else self.root.hide)()
+
+    # --- per frame -------------------------------------------------------------------
+    def handle_event(self, event) -> None:
+        """Events pygame_gui did not consume (keys, clicks on the map...)."""
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Custom drawing under the widgets."""
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Custom drawing over the widgets (map tooltips)."""
+
+    # --- widget helpers --------------------------------------------------------------
+    def on(self, element, fn):
+        self.handlers[element] = fn
+        return element
+
+    def button(self, rect, label, fn, *, tip=None, cls=None, oid=None, container=None, enabled=True):
+        b = UIButton(pygame.Rect(rect), label, manager=self.app.manager, container=container or self.root,
+                     tool_tip_text=tip, object_id=ObjectID(oid and f"#{oid}", cls and f"@{cls}"))
+        if not enabled:
+            b.disable()
+        return self.on(b, fn)
+
+    def label(self, rect, s, cls=None, container=None, oid=None):
+        return UILabel(pygame.Rect(rect), s, manager=self.app.manager, container=container or self.root,
+                       object_id=ObjectID(oid and f"#{oid}", cls and f"@{cls}"))
+
+    def find(self, object_id: str):
+        """The element of this screen whose object id ends with ``#object_id``."""
+        for el in self.handlers:
+            if el.get_object_ids() and el.get_object_ids()[-1] == f"#{object_id}":
+                return el
+        return None
+
+
+def _wants_event(fn) -> bool:
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+    n = code.co_argcount - (1 if hasattr(fn, "__self__") else 0)
+    return n >= 1
+
+
+def centered(app, w, h):
+    W, H = app.size
+    return pygame.Rect((W - w) // 2, (H - h) // 2, w, h)
+
+
+__all__ = ["Screen", "px", "pygame_gui", "centered"]

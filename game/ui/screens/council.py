@@ -1,0 +1,163 @@
+"""The council panel: the CSTO procedure stage, each member's position and its reasons.
+
+Rendered with pygame onto one tall surface shown in a scrolling container; rebuilt only
+when a turn ends or a request is made.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pygame
+
+from game.ui import widgets
+from game.ui.widgets import px
+
+STAGE_NAMES = {"request": "Request", "assessment": "Assessment by the secretariat", "session": "Extraordinary session",
+               "positions": "Members' positions", "vote": "Vote", "mandate": "Mandate",
+               "force_generation": "Forces sent"}
+
+
+def rule_line(org) -> str:
+    r = org.rules
+    if r.decision == "consensus":
+        return ("Consensus: one opposition or abstention blocks." if r.abstention_blocks
+                else "Consensus: one opposition blocks; abstentions do not.")
+    return "Simple majority of those voting."
+
+
+def pending_requests(world, state) -> list[dict]:
+    from game.engine.state import SESSION_SCHEDULED
+    out = []
+    stage = state.req_stage[0]
+    for q, b in zip(*np.nonzero(stage == SESSION_SCHEDULED)):
+        body = world.body_ids[b]
+        turn = int(state.req_session[0, q, b])
+        date = world.date_of_turn(turn) if turn >= 0 else None
+        out.append({"requester": world.actor_ids[q], "body": body, "turn": turn,
+                    "date": date.isoformat() if date else None})
+    return out
+
+
+def render_council(game, pal: widgets.Palette, width: int, viewer: str | None = None) -> pygame.Surface:
+    w = game.world
+    surf = pygame.Surface((width, px(6000)), pygame.SRCALPHA)
+    x, y, iw = px(6), px(4), width - px(12)
+    orgs = [o for o in w.org_ids if w.org(o).security_role]
+    for oid in orgs:
+        org = w.org(oid)
+        widgets.text(surf, org.name.upper() if len(org.name) < 40 else oid, (x, y), 12, pal.accent, bold=True)
+        y += px(20)
+        y = widgets.paragraph(surf, rule_line(org), x, y, iw, 13, pal.text)
+        arts = ", ".join(f"Art. {a.number} {a.name.lower()} (up to {a.max_mandate.replace('_', ' ')})"
+                         for a in org.rules.articles)
+        if arts:
+            y = widgets.paragraph(surf, arts, x, y, iw, 12, pal.muted)
+        cx, cy = x, y + px(4)
+        for m in org.members:
+            name = getattr(w.actor(m), "short_name", None) or m
+            img_w = widgets.font(11, True).size(str(name))[0] + px(14)
+            if cx + img_w > x + iw:
+                cx, cy = x, cy + px(24)
+            widgets.chip(surf, str(name), (cx, cy), widgets.hex_colour(w.actor(m).colour, pal.faint), 11)
+            cx += img_w + px(6)
+        y = cy + px(32)
+    # pending sessions
+    pend = pending_requests(w, game.state)
+    widgets.text(surf, "PENDING", (x, y), 12, pal.accent, bold=True)
+    y += px(22)
+    if not pend:
+        y = widgets.paragraph(surf, "No request awaits a session.", x, y, iw, 13, pal.muted) + px(8)
+    for p in pend:
+        body = p["body"]
+        is_org = body in w.org_ids
+        title = f"{w.name(p['requester'])}'s request to {'the ' + body if is_org else w.name(body)}"
+        when = f"Extraordinary session on {widgets.pretty_date(p['date'])}" if is_org else \
+            f"Answer due {widgets.pretty_date(p['date'])}" if p["date"] else "Awaiting an answer"
+        h = px(58)
+        member = viewer and ((is_org and w.membership[w.o(body), w.a(viewer)]) or body == viewer)
+        if member:
+            h += px(18)
+        widgets.card(surf, (x, y, iw, h), pal, accent=pal.accent)
+        widgets.text(surf, title, (x + px(14), y + px(8)), 14, pal.text, bold=True)
+        widgets.text(surf, when, (x + px(14), y + px(32)), 13, pal.muted)
+        if member:
+            widgets.text(surf, "Your vote: Actions tab, Council group.", (x + px(14), y + px(52)), 12, pal.accent)
+        y += h + px(8)
+    # procedures, latest first
+    procs = list(reversed(game.decisions()))
+    widgets.text(surf, "DECISIONS", (x, y + px(6)), 12, pal.accent, bold=True)
+    y += px(28)
+    if not procs:
+        y = widgets.paragraph(surf, "No request for assistance has been decided yet. A government can ask the "
+                              "CSTO under a treaty article, or ask a state directly (Actions, Requests).",
+                              x, y, iw, 13, pal.muted)
+    for p in procs[:8]:
+        y = _procedure(surf, game, p, pal, x, y, iw) + px(12)
+    return surf.subsurface((0, 0, width, min(surf.get_height(), y + px(10)))).copy()
+
+
+def outcome_colour(outcome: str, pal) -> tuple:
+    return {"peacekeeping": pal.support, "collective_defence": pal.support, "logistics_support": pal.blue,
+            "consultations": pal.abstain, "declined": pal.oppose, "refused": pal.oppose}.get(outcome, pal.faint)
+
+
+def _procedure(surf, game, p, pal, x, y, iw) -> int:
+    w = game.world
+    top = y
+    pad = px(14)
+    body = p["body"]
+    title = f"{w.name(p['requested_by'])} asks {'the ' + body if body in w.org_ids else w.name(body)}"
+    y += px(10)
+    widgets.text(surf, f"{widgets.short_date(p['date'])} · turn {p['turn']}", (x + pad, y), 12, pal.muted)
+    label = p["outcome"].replace("_", " ").upper()
+    cw = widgets.font(11, True).size(label)[0] + px(14)
+    widgets.chip(surf, label, (x + iw - pad - cw, y - px(2)),
+                 outcome_colour(p["outcome"], pal), 11)
+    y += px(20)
+    y = widgets.paragraph(surf, title, x + pad, y, iw - 2 * pad, 15, pal.text, bold=True)
+    bits = []
+    if p.get("article"):
+        bits.append(f"Article {p['article']}")
+    if p.get("framing"):
+        bits.append(f"framed as {p['framing'].replace('_', ' ')}")
+    if p.get("against"):
+        bits.append(f"against {w.name(p['against'])}")
+    if bits:
+        y = widgets.paragraph(surf, ", ".join(bits), x + pad, y, iw - 2 * pad, 12, pal.muted)
+    y += px(6)
+    for st in p["stages"]:
+        name = STAGE_NAMES.get(st["stage"], st["stage"])
+        if st["stage"] in ("positions", "vote") and st.get("level"):
+            name += f": {st['level'].replace('_', ' ')}"
+        pygame.draw.circle(surf, pal.accent, (x + pad + px(4), y + px(9)), px(3))
+        widgets.text(surf, name, (x + pad + px(14), y), 13, pal.text, bold=True)
+        res = st.get("result")
+        if res and st["stage"] not in ("positions",):
+            widgets.text(surf, str(res).replace("_", " "), (x + iw - pad, y), 12,
+                         pal.oppose if res in ("blocked", "declined", "refused") else pal.muted, anchor="topright")
+        y += px(20)
+        if st["stage"] == "positions":
+            for aid, m in st.get("members", {}).items():
+                pos = m.get("position", "")
+                widgets.text(surf, w.name(aid), (x + pad + px(14), y + px(1)), 13, pal.text)
+                widgets.chip(surf, pos.upper(), (x + pad + px(150), y), pal.position(pos), 10)
+                if m.get("by") == "human":
+                    widgets.text(surf, "player", (x + pad + px(240), y + px(2)), 11, pal.accent)
+                y += px(20)
+                if m.get("why"):
+                    y = widgets.paragraph(surf, m["why"], x + pad + px(14), y, iw - 2 * pad - px(14), 12, pal.muted)
+                y += px(4)
+        elif st["stage"] == "force_generation":
+            for f in st.get("forces", []):
+                arr = f.get("arrives")
+                line = f"{f.get('name', f.get('force'))} ({widgets.fmt_num(f.get('strength', 0))}) to " \
+                       f"{w.name(f['to']) if f.get('to') else 'the area'}" + (f", arrives {widgets.short_date(arr)}" if arr else "")
+                y = widgets.paragraph(surf, "• " + line, x + pad + px(14), y, iw - 2 * pad - px(14), 12, pal.text)
+        else:
+            for r in st.get("reasons", [])[:3]:
+                y = widgets.paragraph(surf, r, x + pad + px(14), y, iw - 2 * pad - px(14), 12, pal.muted)
+        y += px(6)
+    h = y - top + px(4)
+    frame = pygame.Rect(x, top, iw, h)
+    pygame.draw.rect(surf, pal.border, frame, 1, border_radius=px(6))
+    pygame.draw.rect(surf, outcome_colour(p["outcome"], pal), (x, top + px(6), px(3), h - px(12)))
+    return y + px(4)

@@ -1,0 +1,255 @@
+"""The debrief: assessments, charts over time, the decision timeline with votes, and the history."""
+from __future__ import annotations
+
+import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIImage, UIScrollingContainer
+
+from game.ui import widgets
+from game.ui.screens.council import outcome_colour
+from game.ui.widgets import fmt_num, px
+
+from game.ui.screens.base import Screen
+
+
+class DebriefScreen(Screen):
+    name = "debrief"
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.session = app.session
+        self._img = None
+
+    def build(self) -> None:
+        W, H = self.app.size
+        m = px(32)
+        box = pygame.Rect(m, px(20), W - 2 * m, H - px(20) - px(84))
+        sc = UIScrollingContainer(box, manager=self.app.manager, container=self.root, allow_scroll_x=False,
+                                  object_id=ObjectID("#debrief_scroll", None))
+        if self._img is None or self._img.get_width() != box.w - px(20):
+            self._img = render_debrief(self.session, self.app.palette, box.w - px(20))
+        UIImage(pygame.Rect(0, 0, *self._img.get_size()), self._img, manager=self.app.manager, container=sc,
+                object_id=ObjectID("#debrief_image", None))
+        sc.set_scrollable_area_dimensions((box.w - px(20), max(self._img.get_height(), box.h - 4)))
+        self.scroll = sc
+        self.button((m, H - px(66), px(200), px(46)), "Back to title", self.app.to_title, oid="to_title",
+                    tip="Return to the title screen (Esc)")
+        self.button((W - m - px(220), H - px(66), px(220), px(46)), "Play again", self.again, oid="play_again",
+                    cls="primary", tip="Restart this scenario with the same roles")
+
+    def again(self) -> None:
+        s = self.session
+        self.app.start_game(s.loaded, s.ref, list(s.seats), s.seed)
+
+    def handle_event(self, event) -> None:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.to_title()
+        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_UP, pygame.K_PAGEDOWN, pygame.K_PAGEUP):
+            bar = getattr(self.scroll, "vert_scroll_bar", None)
+            if bar is not None:
+                step = {pygame.K_DOWN: 60, pygame.K_UP: -60, pygame.K_PAGEDOWN: 400, pygame.K_PAGEUP: -400}[event.key]
+                bar.set_scroll_from_start_percentage(
+                    min(1.0, max(0.0, bar.start_percentage + step / max(1, self._img.get_height()))))
+
+
+def render_debrief(session, pal, width: int) -> pygame.Surface:
+    g = session.game
+    w = g.world
+    sc = w.scenario
+    surf = pygame.Surface((width, px(9000)), pygame.SRCALPHA)
+    y = 0
+    played = g.history[-1].date if g.history else sc.start_date.isoformat()
+    widgets.text(surf, "DEBRIEF", (0, y), 13, pal.accent, bold=True)
+    y += px(20)
+    y = widgets.text(surf, sc.title, (0, y), 32, pal.text, bold=True).bottom + px(2)
+    players = ", ".join(w.name(a) for a in session.seats) or "nobody"
+    y = widgets.paragraph(surf, f"{widgets.pretty_date(sc.start_date.isoformat())} to {widgets.pretty_date(played)}, "
+                          f"{len(g.history)} turns.  Played by people: {players}.", 0, y, width, 14, pal.muted) + px(14)
+    # totals against history
+    fin = g.final()["totals"]
+    hist = sc.history
+    cells = [("Deaths", fin["casualties"], getattr(hist, "deaths", None) if hist else None),
+             ("Displaced at the peak", fin["peak_displaced"], getattr(hist, "displaced", None) if hist else None),
+             ("Refugees at the peak", fin["peak_refugees"], getattr(hist, "refugees", None) if hist else None),
+             ("Troops deployed", fin["troops_deployed"], None)]
+    cw = (width - px(36)) // 4
+    for i, (label, v, rng) in enumerate(cells):
+        r = pygame.Rect(i * (cw + px(12)), y, cw, px(96))
+        widgets.card(surf, r, pal)
+        widgets.text(surf, label.upper(), (r.x + px(14), r.y + px(10)), 11, pal.muted, bold=True)
+        widgets.text(surf, fmt_num(v), (r.x + px(14), r.y + px(28)), 26, pal.text, bold=True)
+        if rng is not None:
+            lo, hi = getattr(rng, "low", None), getattr(rng, "high", None)
+            hist_txt = f"history: {fmt_num(lo)}" + (f"–{fmt_num(hi)}" if hi and hi != lo else "") if lo is not None else ""
+            widgets.text(surf, hist_txt, (r.x + px(14), r.y + px(68)), 12, pal.accent)
+    y += px(116)
+    # assessments
+    y = _section(surf, "HOW EACH ACTOR FARED", y, pal)
+    ass = g.assessment()
+    cols = 3 if width > px(1100) else 2
+    cw = (width - (cols - 1) * px(12)) // cols
+    row_h = 0
+    x0 = 0
+    items = sorted(ass.items(), key=lambda kv: (kv[0] not in session.seats, kv[0]))
+    for i, (aid, a) in enumerate(items):
+        col = i % cols
+        if col == 0 and i:
+            y += row_h + px(12)
+            row_h = 0
+        x = col * (cw + px(12))
+        h = _assessment_card(surf, pygame.Rect(x, y, cw, 0), aid, a, session, w, pal, draw=False)
+        _assessment_card(surf, pygame.Rect(x, y, cw, h), aid, a, session, w, pal, draw=True)
+        row_h = max(row_h, h)
+    y += row_h + px(24)
+    # charts
+    y = _section(surf, "OVER TIME", y, pal)
+    labels = [widgets.short_date(r.date) for r in g.history]
+    chart_w = (width - px(24)) // 3
+    chart_h = px(230)
+    ind = [r.indicators for r in g.history]
+    band_d = _band(hist, "deaths", "history")
+    band_p = _band(hist, "displaced", "history")
+    widgets.line_chart(surf, (0, y, chart_w, chart_h), pal, "Deaths", [("deaths", [i["casualties"] for i in ind], pal.series[0])],
+                       labels, band=band_d)
+    widgets.line_chart(surf, (chart_w + px(12), y, chart_w, chart_h), pal, "Displaced and refugees",
+                       [("displaced", [i["displaced"] for i in ind], pal.series[3]),
+                        ("refugees", [i["refugees"] for i in ind], pal.series[1])], labels, band=band_p)
+    widgets.line_chart(surf, (2 * (chart_w + px(12)), y, chart_w, chart_h), pal, "Stability (population-weighted)",
+                       [("stability", [i["stability"] for i in ind], pal.series[2]),
+                        ("violence (worst region)", [i["violence"] for i in ind], pal.series[0])], labels,
+                       fmt=lambda v: f"{v:.2f}")
+    y += chart_h + px(24)
+    # decision timeline
+    y = _section(surf, "DECISIONS", y, pal)
+    events = []
+    for e in g.log:
+        if e.get("by") == "human" and e.get("ok"):
+            events.append((e["turn"], 0, "action", e))
+    for p in g.decisions():
+        events.append((p["turn"], 1, "council", p))
+    if not events:
+        y = widgets.paragraph(surf, "No request was decided and no player action was taken.", 0, y, width, 14, pal.muted)
+    texts = {}
+    for rec in g.history:
+        for a in rec.phases.get("decisions", {}).get("actions", []):
+            if a.get("by") == "human" and a.get("ok"):
+                texts.setdefault(rec.turn, []).append(a["text"])
+    used: dict[int, int] = {}
+    for turn, _, kind, e in sorted(events, key=lambda t: (t[0], t[1])):
+        date = widgets.short_date(w.date_of_turn(turn).isoformat())
+        widgets.text(surf, date, (0, y + px(2)), 13, pal.muted, bold=True)
+        pygame.draw.circle(surf, pal.accent if kind == "council" else pal.blue, (px(74), y + px(11)), px(5))
+        x = px(92)
+        if kind == "action":
+            k = used.get(turn, 0)
+            used[turn] = k + 1
+            lst = texts.get(turn, [])
+            txt = lst[k] if k < len(lst) else e["action"].get("kind", "action").replace("_", " ")
+            who = w.name(e["action"].get("actor", ""))
+            y = widgets.paragraph(surf, f"{who}: {txt}", x, y, width - x, 13, pal.text) + px(8)
+        else:
+            body = e["body"]
+            title = f"{w.name(e['requested_by'])} asked {'the ' + body if body in w.org_ids else w.name(body)}"
+            if e.get("article"):
+                title += f" (Article {e['article']})"
+            r = widgets.text(surf, title, (x, y), 14, pal.text, bold=True)
+            widgets.chip(surf, e["outcome"].replace("_", " ").upper(), (r.right + px(12), y + px(1)),
+                         outcome_colour(e["outcome"], pal), 10)
+            y += px(24)
+            cx = x
+            for aid, pos in e.get("votes", {}).items():
+                label = f"{getattr(w.actor(aid), 'short_name', None) or aid}: {pos}"
+                cw_ = widgets.font(10, True).size(label)[0] + px(14)
+                if cx + cw_ > width:
+                    cx, y = x, y + px(22)
+                widgets.chip(surf, label, (cx, y), pal.position(pos), 10)
+                cx += cw_ + px(6)
+            y += px(26)
+            vote_reasons = [r for st in e["stages"] if st["stage"] in ("vote", "mandate") for r in st.get("reasons", [])]
+            for rr in vote_reasons[-2:]:
+                y = widgets.paragraph(surf, rr, x, y, width - x, 12, pal.muted)
+            y += px(10)
+    y += px(16)
+    # history
+    y = _section(surf, "WHAT ACTUALLY HAPPENED", y, pal)
+    if hist is None:
+        y = widgets.paragraph(surf, "This scenario has no historical record.", 0, y, width, 14, pal.muted)
+    else:
+        if getattr(hist, "summary", None):
+            y = widgets.paragraph(surf, " ".join(str(hist.summary).split()), 0, y, min(width, px(1100)), 15, pal.text) + px(12)
+        for t in getattr(hist, "timeline", None) or []:
+            widgets.text(surf, widgets.short_date(str(t.date)), (0, y), 13, pal.accent, bold=True)
+            src = f"  [{', '.join(t.sources)}]" if getattr(t, "sources", None) else ""
+            y = widgets.paragraph(surf, " ".join(str(t.text).split()) + src, px(92), y, width - px(92), 13, pal.text) + px(6)
+        outs = getattr(hist, "outcomes", None) or {}
+        if outs:
+            y += px(8)
+            line = "Historical outcome: " + "; ".join(f"{k}: {str(v).replace('_', ' ')}" for k, v in outs.items())
+            game_outs = {}
+            for p in g.decisions():
+                game_outs[p["body"]] = p["outcome"]
+            line2 = "In this game: " + ("; ".join(f"{k}: {v.replace('_', ' ')}" for k, v in game_outs.items())
+                                        if game_outs else "no request reached a decision")
+            y = widgets.paragraph(surf, line, 0, y, width, 14, pal.accent, bold=True)
+            y = widgets.paragraph(surf, line2, 0, y, width, 14, pal.text, bold=True) + px(8)
+        for key in ("deaths", "displaced", "refugees"):
+            rng = getattr(hist, key, None)
+            if rng is not None and getattr(rng, "note", None):
+                y = widgets.paragraph(surf, f"{key.capitalize()}: {rng.note}", 0, y, width, 13, pal.muted)
+    y += px(16)
+    y = _section(surf, "SOURCES", y, pal)
+    for s in sc.sources:
+        line = f"[{s.id}] {s.title}" + (f" ({s.year})" if getattr(s, "year", None) else "")
+        if getattr(s, "url", None):
+            line += f" — {s.url}"
+        y = widgets.paragraph(surf, line, 0, y, width, 12, pal.muted) + px(2)
+    return surf.subsurface((0, 0, width, min(surf.get_height(), y + px(20)))).copy()
+
+
+def _band(hist, key, label):
+    rng = getattr(hist, key, None) if hist else None
+    if rng is None or getattr(rng, "low", None) is None:
+        return None
+    hi = rng.high if getattr(rng, "high", None) is not None else rng.low
+    return (float(rng.low), float(hi), label)
+
+
+def _section(surf, title, y, pal) -> int:
+    widgets.text(surf, title, (0, y), 13, pal.accent, bold=True)
+    pygame.draw.line(surf, pal.border, (0, y + px(22)), (surf.get_width(), y + px(22)))
+    return y + px(34)
+
+
+def _assessment_card(surf, rect, aid, a, session, w, pal, draw: bool) -> int:
+    pad = px(14)
+    x, y = rect.x + pad, rect.y + pad
+    iw = rect.w - 2 * pad
+    if draw:
+        colour = widgets.hex_colour(w.actor(aid).colour, pal.faint)
+        widgets.card(surf, rect, pal, accent=colour)
+        widgets.text(surf, a["name"], (x, y), 16, pal.text, bold=True)
+        if aid in session.seats:
+            widgets.chip(surf, "PLAYER", (rect.right - pad - px(64), y + px(2)), pal.blue, 10)
+    y += px(26)
+    score = float(a.get("score", 0))
+    if draw:
+        bar = pygame.Rect(x, y + px(6), iw - px(60), px(8))
+        pygame.draw.rect(surf, pal.panel, bar, border_radius=px(4))
+        col = pal.support if score >= 66 else pal.abstain if score >= 33 else pal.oppose
+        pygame.draw.rect(surf, col, (bar.x, bar.y, max(3, int(bar.w * score / 100)), bar.h), border_radius=px(4))
+        widgets.text(surf, f"{score:.0f}/100", (rect.right - pad, y), 13, pal.text, bold=True, anchor="topright")
+    y += px(22)
+    verdict = str(a.get("verdict", "")).capitalize()
+    y = widgets.paragraph(surf, verdict, x, y, iw, 13, pal.muted) if draw else y + widgets.paragraph_height(verdict, iw, 13)
+    y += px(4)
+    for o in a.get("objectives", []):
+        col = pal.support if o.get("met") else pal.oppose
+        if draw:
+            pygame.draw.circle(surf, col, (x + px(5), y + px(10)), px(5))
+            if not o.get("met"):
+                pygame.draw.circle(surf, pal.panel2, (x + px(5), y + px(10)), px(3))
+            y = widgets.paragraph(surf, o["description"], x + px(20), y, iw - px(20), 13, pal.text)
+        else:
+            y += widgets.paragraph_height(o["description"], iw - px(20), 13)
+        y += px(2)
+    return y - rect.y + pad

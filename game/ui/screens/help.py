@@ -1,0 +1,82 @@
+"""Help and glossary: the terms of the treaty and the council, and the keyboard shortcuts."""
+from __future__ import annotations
+
+import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UITextBox
+
+from game.ui.screens.base import Screen
+from game.ui.widgets import esc, hfont, px
+
+GLOSSARY = [
+    ("CSTO", "The Collective Security Treaty Organization: Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and "
+             "Tajikistan (Uzbekistan until 2012). Founded on the Collective Security Treaty signed in Tashkent on "
+             "15 May 1992."),
+    ("Collective Security Council", "The CSTO's highest body: the heads of state. Requests for help are decided "
+                                    "at an extraordinary session, which takes a few days to convene."),
+    ("Article 2", "Consultations: when a member's security, territorial integrity or sovereignty is threatened, "
+                  "members consult at once and coordinate their positions."),
+    ("Article 4", "Collective defence: aggression against one member is aggression against all, and the others "
+                  "give it the help it needs, including military help. In 2010 it covered outside aggression, "
+                  "not an internal conflict."),
+    ("Consensus", "The council decides only if no member opposes. Under the CSTO's rules of 2010 an abstention "
+                  "blocks as well: one reluctant member is enough to stop a mission. A scenario can change the rule."),
+    ("Mandate", "What the council agrees to: consultations, logistics support (equipment, helicopters, fuel), "
+                "peacekeeping troops or collective defence. Members vote on the strongest first, then weaker ones."),
+    ("Position", "Each member supports, abstains or opposes according to its interests: the fate of a friendly "
+                 "government, spill-over, humanitarian concern, the alliance's credibility, cost, precedent and kin. "
+                 "The council panel shows the strongest reasons."),
+    ("Framing", "How a government presents its crisis: internal unrest, outside interference, terrorism or a border "
+                "incident. Treaty articles cover some situations and not others; members weigh the evidence."),
+    ("CRRF", "The Collective Rapid Reaction Forces, created in 2009: national units earmarked for the CSTO that "
+             "can be sent once the council agrees. They need days to get ready and to arrive."),
+    ("Peacekeeping", "Troops sent with the host government's consent to separate the sides and protect civilians."),
+    ("Bilateral request", "A government can ask one state directly instead of the organisation: that state decides "
+                          "alone, without a council vote."),
+    ("Displaced and refugees", "Displaced people fled their homes but stayed in the country; refugees crossed a "
+                               "border. Closed borders stop refugees and trap the displaced."),
+    ("Stability", "Order and trust in the state in a region, from 0 (collapse) to 1. Violence wears it down."),
+    ("Control", "The share of a region the government holds."),
+    ("Action points", "Each turn an actor has a budget of action points; each action says what it costs. "
+                      "Refused actions cost nothing and say why."),
+    ("Hot-seat", "Several people play at one screen, each taking the seat in turn. The hand-over screen hides "
+                 "the game until the next player is ready."),
+    ("Debrief", "At the end: how each actor fared against its objectives, the charts, every council decision "
+                "with its votes, and what actually happened, from the scenario's sources."),
+]
+
+KEYS = [("Enter / Space", "End turn (or hand over to the next player)"), ("Ctrl+Z", "Undo your last action this turn"),
+        ("Esc", "Menu: resume, save, load, settings, end and debrief, quit"), ("F1", "This help"),
+        ("F5", "Reload the scenario file from disk and restart it (for authors)"),
+        ("1 - 5", "Map overlays: control, violence, displacement, stability, plain"),
+        ("+ / − or wheel", "Zoom"), ("Arrows or drag", "Pan the map"), ("Home", "Show the whole area"),
+        ("A / C", "Actions tab / Council tab")]
+
+
+class HelpScreen(Screen):
+    name = "help"
+
+    def build(self) -> None:
+        W, H = self.app.size
+        m = px(40)
+        self.label((m, px(20), W - 2 * m, px(54)), "Help and glossary", "h1")
+        parts = [hfont("HOW TO PLAY", 12, "#D4A73A", True) + "<br>",
+                 hfont("Each turn is one or a few days. Choose actions in the Actions tab (hover any button: it says "
+                       "what it does and what it costs), watch the map and the news, and press End turn. Requests "
+                       "for help go to an extraordinary session of the council a few days later; the Council tab "
+                       "shows each member's position and its reasons. At the end, the debrief compares your game "
+                       "with what actually happened.", 15, "#E6ECF2") + "<br><br>",
+                 hfont("GLOSSARY", 12, "#D4A73A", True) + "<br>"]
+        for term, text in GLOSSARY:
+            parts.append(hfont(esc(term), 16, "#FFFFFF", True) + "<br>" + hfont(esc(text), 14, "#C9D3DD") + "<br><br>")
+        parts.append(hfont("KEYBOARD", 12, "#D4A73A", True) + "<br>")
+        for k, t in KEYS:
+            parts.append(hfont(esc(k), 14, "#FFFFFF", True) + hfont("   " + esc(t), 14, "#C9D3DD") + "<br>")
+        UITextBox("".join(parts), pygame.Rect(m, px(84), W - 2 * m, H - px(84) - px(90)), manager=self.app.manager,
+                  container=self.root, object_id=ObjectID("#glossary", "@boxed"))
+        self.button((W - m - px(160), H - px(70), px(160), px(46)), "Back", self.app.pop, oid="back",
+                    cls="primary", tip="Close the help (Esc or F1)")
+
+    def handle_event(self, event) -> None:
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_F1):
+            self.app.pop()

@@ -1,0 +1,103 @@
+"""Role selection: each actor is played by a person or by the computer.
+
+Two or more people make a hot-seat game: they take turns at the same screen.
+"""
+from __future__ import annotations
+
+import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIPanel, UIScrollingContainer
+
+from game.ui import widgets
+from game.ui.screens.base import Screen
+from game.ui.screens.browser import KIND
+from game.ui.widgets import px
+
+
+class RolesScreen(Screen):
+    name = "roles"
+
+    def __init__(self, app, loaded, ref: str):
+        super().__init__(app)
+        self.loaded, self.ref = loaded, ref
+        sc = loaded.scenario
+        first = next((a.id for a in sc.actors if a.playable and a.kind == "government"),
+                     next((a.id for a in sc.actors if a.playable), None))
+        self.humans: set[str] = {first} if first else set()
+
+    def build(self) -> None:
+        W, H = self.app.size
+        sc = self.loaded.scenario
+        m = px(32)
+        self.label((m, px(20), W - 2 * m, px(54)), "Who plays whom?", "h1")
+        self.label((m, px(70), W - 2 * m, px(24)),
+                   f"{sc.title}. Click an actor to switch it between a person and the computer. "
+                   "Two or more people take turns at this screen (hot-seat).", "muted")
+        top, bottom = px(108), H - px(84)
+        box = pygame.Rect(m, top, W - 2 * m, bottom - top)
+        cont = UIScrollingContainer(box, manager=self.app.manager, container=self.root, allow_scroll_x=False)
+        cols = 2 if box.w > px(1000) else 1
+        cw = (box.w - px(20) - (cols - 1) * px(16)) // cols
+        rh = px(92)
+        actors = list(sc.actors)
+        for i, a in enumerate(actors):
+            col, row = i % cols, i // cols
+            x, y = col * (cw + px(16)), row * (rh + px(12))
+            card = UIPanel(pygame.Rect(x, y, cw, rh), manager=self.app.manager, container=cont,
+                           object_id=ObjectID(None, "@card"))
+            human = a.id in self.humans
+            bw = px(150)
+            self.label((px(22), px(10), cw - bw - px(50), px(28)), a.name, "h3", container=card)
+            self.label((px(22), px(36), cw - bw - px(50), px(22)), KIND.get(a.kind, a.kind), "muted", container=card)
+            desc = " ".join(str(a.description or "").split())
+            fnt = widgets.font(13)
+            while desc and fnt.size(desc)[0] > cw - bw - px(60):
+                desc = desc[: max(0, len(desc) - 8)].rstrip() + "…"
+            self.label((px(22), px(58), cw - bw - px(50), px(22)), desc, "muted", container=card)
+            if a.playable:
+                text = "Person" if human else "Computer"
+                tip = (f"{a.name} is played by a person. Click to give it to the computer."
+                       if human else f"{a.name} is played by the computer. Click to play it yourself.")
+                self.button((cw - bw - px(18), (rh - px(42)) // 2, bw, px(42)), text,
+                            (lambda aid=a.id: self.toggle(aid)), tip=tip, cls="human" if human else "ai",
+                            oid=f"seat_{a.id}", container=card)
+            else:
+                self.label((cw - bw - px(18), (rh - px(30)) // 2, bw, px(30)), "Computer only", "muted", container=card)
+        rows = -(-len(actors) // cols)
+        cont.set_scrollable_area_dimensions((box.w - px(20), max(rows * (rh + px(12)), box.h - 4)))
+        self.button((m, H - px(66), px(140), px(46)), "Back", self.app.pop, oid="back", tip="Back to the scenarios (Esc)")
+        n = len(self.humans)
+        note = ("Nobody is played by a person: choose at least one actor." if n == 0 else
+                f"{n} people: hot-seat, one after the other each turn." if n > 1 else
+                f"You play {', '.join(sc_name(sc, h) for h in sorted(self.humans))}.")
+        self.label((m + px(160), H - px(62), W - px(600), px(36)), note, "muted")
+        self.button((W - m - px(240), H - px(66), px(240), px(46)), "Start", self.start, oid="start",
+                    cls="primary", enabled=n > 0,
+                    tip="Begin the scenario (Enter)" if n else "Choose at least one actor to play")
+
+    def toggle(self, aid: str) -> None:
+        self.humans ^= {aid}
+        self.build_root()
+
+    def set_humans(self, ids) -> None:
+        self.humans = set(ids)
+        self.build_root()
+
+    def start(self) -> None:
+        if not self.humans:
+            return
+        try:
+            self.app.start_game(self.loaded, self.ref, sorted(self.humans))
+        except ValueError as exc:
+            self.app.message("The game could not start", str(exc))
+
+    def handle_event(self, event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self.app.pop()
+            elif event.key == pygame.K_RETURN:
+                self.start()
+
+
+def sc_name(sc, aid: str) -> str:
+    return next((a.name for a in sc.actors if a.id == aid), aid)

@@ -1,0 +1,99 @@
+"""`python main.py screenshot SCENARIO --out FILE.png`: render one screen headless to a PNG."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _fail(msg: str, code: int = 2) -> int:
+    print(f"collective-security: {msg}", file=sys.stderr)
+    return code
+
+
+def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, overlay: str = "violence",
+              seed: int = 0, humans: list[str] | None = None, persist: bool = False):
+    """An App showing ``screen`` for ``scenario`` (used by the screenshot command and tests)."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.scenario.loader import load_scenario
+    from game.ui.app import App
+    from game.ui.settings import load_settings
+    settings = load_settings()
+    settings.problem = None
+    app = App(size, settings=settings, persist=persist)
+    loaded = load_scenario(scenario)
+    ref = str(loaded.path or scenario)
+    from game.ui.screens.title import TitleScreen
+    if screen == "title":
+        app.push(TitleScreen(app))
+    elif screen == "browser":
+        from game.ui.screens.browser import BrowserScreen
+        app.push(TitleScreen(app))
+        b = BrowserScreen(app)
+        b.index = next((i for i, e in enumerate(b.entries) if e["loaded"] and e["loaded"].scenario.id == loaded.scenario.id), b.index)
+        app.push(b)
+    elif screen == "roles":
+        from game.ui.screens.roles import RolesScreen
+        app.push(TitleScreen(app))
+        app.push(RolesScreen(app, loaded, ref))
+    elif screen == "help":
+        from game.ui.screens.help import HelpScreen
+        app.push(HelpScreen(app))
+    elif screen == "settings":
+        from game.ui.screens.settings_screen import SettingsScreen
+        app.push(SettingsScreen(app))
+    else:
+        sc = loaded.scenario
+        if humans is None:
+            first = next((a.id for a in sc.actors if a.playable and a.kind == "government"),
+                         next(a.id for a in sc.actors if a.playable))
+            humans = [first]
+        from game.engine.game import Game
+        game = Game(sc, seed=seed, humans=tuple(humans))
+        while game.turn < turn and not game.over:
+            game.end_turn()
+        if screen == "debrief":
+            game.run_to_end()
+        app.start_game(loaded, ref, humans, seed, game=game)
+        while len(app.stack) > 1:      # no hand-over screen in a screenshot
+            app.pop()
+        if screen == "debrief":
+            app.end_and_debrief()
+        else:
+            gs = app.top
+            gs.set_overlay(overlay)
+            if screen == "council":
+                gs.set_tab("council")
+    return app
+
+
+def screenshot_main(args) -> int:
+    from game.ui.settings import parse_size
+    size = parse_size(args.size)
+    if size is None:
+        return _fail(f"--size must look like 1600x900, not {args.size!r}")
+    overlays = ("control", "violence", "displacement", "stability", "none")
+    if args.overlay not in overlays:
+        return _fail(f"--overlay must be one of {', '.join(overlays)}")
+    from game.scenario.loader import ScenarioError
+    try:
+        app = build_app(args.scenario, args.screen, size, turn=max(1, args.turn), overlay=args.overlay,
+                        seed=args.seed)
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    except ScenarioError as exc:
+        print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
+        return 1
+    import pygame
+    for _ in range(3):
+        app.step(1 / 30)
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(app.window, str(out))
+    except (OSError, pygame.error) as exc:
+        return _fail(f"cannot write {out}: {exc}")
+    print(f"wrote {out} ({size[0]}x{size[1]}, {args.screen})")
+    pygame.quit()
+    return 0

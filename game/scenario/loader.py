@@ -270,7 +270,7 @@ def _near_files(folder: Path, name: str) -> str:
         names = [str(p.relative_to(folder)) for p in folder.rglob("*.yaml")][:500]
     except OSError:  # pragma: no cover
         return ""
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 

@@ -145,11 +145,11 @@ def build_candidates(world: World, actor_id: str) -> list[Candidate]:
     for b in sorted(neighbours):
         kin = float(world.kin_share[a, world.regions_of(b)].max()) if len(world.regions_of(b)) else 0.0
         def score_close(f, b=b, kin=kin):
-            c = f.country(a)
-            other = f.country(b)
-            return (_w(world, a, "border_security") * (c["refugees_in"] * 1.2 + other["violence"] * 0.3)
-                    * np.clip(other["violence"] * 5.0, 0.0, 1.0)
-                    - _w(world, a, "humanitarian") * 0.3 - _w(world, a, "kin_protection") * kin * 0.5 - 0.6)
+            c, other = f.country(a), f.country(b)
+            crowded = c["refugees_in"] - 0.8             # past 80% of what it can take in
+            return ((_w(world, a, "border_security") * (crowded + 0.3 * other["violence"])
+                     - _w(world, a, "humanitarian") * 0.3 - _w(world, a, "kin_protection") * kin * 0.5)
+                    * np.clip(other["violence"] * 5.0, 0.0, 1.0) - 0.05)
         def score_open(f, b=b, kin=kin):
             c = f.country(a)
             other = f.country(b)

@@ -157,7 +157,6 @@ class Game:
             record = run_procedure(w, s, self.rng, q, b, mask, self.narrate)
             if record is not None and mask[0]:
                 procs.append(record)
-        s.human_votes.clear()
         rec.phases["councils"] = {"procedures": procs}
         # resolution
         arrivals = self._move_forces()

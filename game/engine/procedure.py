@@ -167,6 +167,8 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
                 "A conflict between two members: the rules allow mediation only."]})
 
     forces = _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate, pos_by_level)
+    for key in [k for k in state.human_votes if k[1] == body]:
+        del state.human_votes[key]          # a cast vote is spent once its session has decided
     _apply_measures(world, state, q, b, decided, crisis, conflict)
     if not narrate:
         return None

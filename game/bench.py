@@ -1,0 +1,94 @@
+"""`python main.py bench`: speed and memory measured against the project's targets.
+
+Each line prints the measured value, the goal and PASS or MISS. Engine numbers come
+from this process; start-up-inclusive numbers from fresh subprocesses.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _line(label: str, value: float, goal: float, unit: str) -> tuple[str, bool]:
+    ok = value <= goal
+    return f"  {label:58s} {value:9.3f} {unit:3s} (goal <= {goal:g} {unit})  {'PASS' if ok else 'MISS'}", ok
+
+
+def _subprocess_seconds(args: list[str], repeats: int) -> float:
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def engine_bench(quick: bool) -> list[tuple[str, bool]]:
+    from game.engine.game import Game
+    from game.scenario.loader import load_scenario, shipped_scenarios
+
+    out = []
+    for sid in shipped_scenarios():
+        sc = load_scenario(sid).scenario
+        turn_times = []
+        for seed in range(3 if quick else 10):
+            g = Game(sc, seed=seed)
+            while not g.over:
+                t = time.perf_counter()
+                g.end_turn()
+                turn_times.append(time.perf_counter() - t)
+        out.append(_line(f"{sid}: median end-turn time", 1000 * statistics.median(turn_times), 10, "ms"))
+        whole = _subprocess_seconds(["main.py", "run", sid, "--json", "--seed", "1"], 2 if quick else 5)
+        out.append(_line(f"{sid}: 'run --json' including start-up", whole, 0.8, "s"))
+        g = Game(sc, seed=0, runs=1000)
+        t = time.perf_counter()
+        g.run_to_end()
+        out.append((f"  {sid}: 1,000 what-if runs on the run axis          "
+                     f"{time.perf_counter() - t:9.3f} s   (information)", True))
+    return out
+
+
+def validation_bench() -> list[tuple[str, bool]]:
+    from game.scenario.validate_bench import measure_validation
+    m = measure_validation()
+    return [_line("validate all shipped scenarios, including start-up", m["shipped_s"], 0.5, "s"),
+            _line("validate a generated 1 MB scenario", m["generated_1mb_s"], 0.3, "s")]
+
+
+def ui_bench() -> list[tuple[str, bool]]:
+    from game.ui.map_bench import measure_map_frames
+    from game.ui.ui_bench import measure_first_frame, measure_ui_memory
+    first = measure_first_frame()
+    frames = measure_map_frames()
+    memory = measure_ui_memory()
+    return [_line("time to the first interactive frame", first["seconds"], 0.6, "s"),
+            _line("map frame while panning/zooming, 1600x900, overlay on: median", frames["median_ms"], 2, "ms"),
+            _line("map frame while panning/zooming, 1600x900, overlay on: p99", frames["p99_ms"], 6, "ms"),
+            _line("UI peak memory", memory["peak_mb"], 200, "MB")]
+
+
+def bench_main(quick: bool = False) -> int:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    print("Collective Security benchmarks")
+    results: list[tuple[str, bool]] = []
+    for title, part in (("Engine", lambda: engine_bench(quick)), ("Scenario validation", validation_bench),
+                        ("Interface", ui_bench)):
+        print(title)
+        try:
+            lines = part()
+        except Exception as exc:  # a broken part is reported, the rest still runs
+            lines = [(f"  could not measure: {type(exc).__name__}: {exc}", False)]
+        for text, _ in lines:
+            print(text)
+        results += lines
+    missed = sum(not ok for _, ok in results)
+    print(f"{len(results) - missed} of {len(results)} targets met")
+    return 0 if missed == 0 else 1

@@ -21,7 +21,7 @@ from game.ui.map_data import COAST, COUNTRY, EDGE, REGION, SHORE, MapData, load_
 
 TILE = 256
 SETTLE = 0.12          # seconds without zoom change before re-rasterising
-BUDGET = 0.0015        # seconds of tile rendering per frame (at least one visible tile)
+BUDGET = 0.0009        # seconds of tile rendering per frame (at least one visible tile)
 MAX_TILES = 220
 OVERLAYS = ("control", "violence", "displacement", "stability", "none")
 AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3   # game.engine.state codes
@@ -238,6 +238,8 @@ class MapView:
             for (tx, ty), t in layer.tiles.items():
                 if boxes is None or self._tile_touches(layer.scale, tx, ty, boxes):
                     t[1] = -1
+                elif t[1] == self._gen - 1:
+                    t[1] = self._gen      # untouched tiles stay current
 
     @staticmethod
     def _tile_touches(scale, tx, ty, boxes) -> bool:
@@ -584,24 +586,22 @@ class MapView:
         self._blit_scaled(surface, ov.big, ov.scale, 0.0, 0.0)
 
     def _build_snap(self) -> None:
-        """Picture of the current layer around the view (half a view of margin), used while zooming."""
+        """Picture of the current layer under the view (used scaled while zooming)."""
         layer, L = self._layer, self._layer.scale
-        vw, vh = self.rect.w / self.scale, self.rect.h / self.scale
-        wx, wy = self.origin[0] - vw / 2, self.origin[1] - vh / 2
-        w, h = min(int(2 * vw * L) + 2, 4096), min(int(2 * vh * L) + 2, 4096)
-        snap = pygame.Surface((w, h))
-        snap.fill(self.pal["void"])
+        w, h = self.rect.size
+        snap = self._snap[0] if self._snap is not None and self._snap[0].get_size() == (w, h) else pygame.Surface((w, h))
+        wx, wy = self.origin
         ox, oy = round(wx * L), round(wy * L)
-        tx0, ty0 = ox // TILE, oy // TILE
         seq, missing = [], False
-        for ty in range(ty0, (oy + h) // TILE + 1):
-            for tx in range(tx0, (ox + w) // TILE + 1):
+        for ty in range(oy // TILE, (oy + h) // TILE + 1):
+            for tx in range(ox // TILE, (ox + w) // TILE + 1):
                 tile = layer.tiles.get((tx, ty))
                 if tile is not None:
                     seq.append((tile[0], (tx * TILE - ox, ty * TILE - oy)))
                 else:
                     missing = True
         if missing:   # fill the gaps from the overview
+            snap.fill(self.pal["void"])
             ov = self._overview
             k = L / ov.scale
             sr = pygame.Rect(int(wx * ov.scale), int(wy * ov.scale), int(w / k) + 2, int(h / k) + 2).clip(ov.big.get_rect())
@@ -752,8 +752,8 @@ class MapView:
                 r = pygame.Rect(int(px + dx), int(py + dy), w, h)
                 if not mapr.contains(r):
                     continue
-                if r.collidelist(placed) < 0 and (mark is None or mark.collidelist(placed) < 0):
-                    placed.append(r)
+                if r.inflate(4, 2).collidelist(placed) < 0 and (mark is None or mark.collidelist(placed) < 0):
+                    placed.append(r.inflate(4, 2))
                     if mark is not None:
                         placed.append(mark)
                     labels.append(Label(key, "", surf, r, (ax, ay), (int(dx), int(dy)), marker))

@@ -185,8 +185,8 @@ def hatch(surface: pygame.Surface, rect: pygame.Rect, colour: Colour, step: int 
 
 
 @lru_cache(maxsize=8)
-def hatch_tile(size: int, colour: Colour, step: int = 7, alpha: int = 150) -> pygame.Surface:
-    """A size x size alpha surface of diagonal stripes aligned to world pixels."""
+def hatch_tile(size: int, colour: Colour, step: int = 8, alpha: int = 120) -> pygame.Surface:
+    """A size x size alpha surface of diagonal stripes (step divides size, so tiles join seamlessly)."""
     s = pygame.Surface((size, size), pygame.SRCALPHA)
     for k in range(-size, 2 * size, step):
         pygame.draw.line(s, (*colour, alpha), (k, size), (k + size, 0), 2)

@@ -216,7 +216,7 @@ class MapView:
                 fills[fid] = self._region_fill(fid)
             elif f.kind == "region":
                 tint = pal["country_tints"].get(f.country)
-                fills[fid] = st.mix(pal["land_focus"], tint, 0.12) if tint else pal["land_focus"]
+                fills[fid] = st.mix(pal["land_focus"], tint, 0.08) if tint else pal["land_focus"]
             else:
                 fills[fid] = pal["land_other"]
         if self.state is not None and self.overlay == "control" and len(self.world.group_ids):
@@ -267,7 +267,7 @@ class MapView:
         if ov == "displacement":
             labels = [(math.sqrt(p / 0.2), f"{round(p * 100)}%") for p in (0, 0.01, 0.05, 0.1, 0.2)]
             labels[-1] = (1.0, "20%+")
-            return {"title": "Displaced and refugees (share of population)", "stops": pal[ov],
+            return {"title": "Displaced (share of population)", "stops": pal[ov],
                     "labels": labels, "items": []}
         title = {"violence": "Violence", "stability": "Stability"}[ov]
         lo, hi = ("calm", "intense") if ov == "violence" else ("fragile", "stable")

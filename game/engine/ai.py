@@ -28,7 +28,7 @@ class Candidate:
 
 
 def _w(world: World, a: int, key: str) -> float:
-    return float(world.interests[a, K[key]])
+    return world.interest_of[a][key]
 
 
 class Features:
@@ -38,6 +38,7 @@ class Features:
         self.world, self.state = world, state
         fighters = state.group_strength.sum(axis=1)                                 # (R, N)
         self.fighters_near = fighters @ world.foreign_adjacency                    # (R, N)
+        self.threat = state.violence + np.clip(self.fighters_near / 1500.0, 0.0, 1.0)  # (R, N)
         self._country_cache: dict[int, dict] = {}
 
     def country(self, a: int) -> dict:
@@ -185,16 +186,16 @@ def build_candidates(world: World, actor_id: str) -> list[Candidate]:
                                       world.adjacency[np.ix_(world.regions_of(host), world.regions_of(host))].any())
             if not near_home or not (world.foreign_adjacency[r].any() or host == a):
                 continue
-            def score_dep(f, r=r, host=host, fi=fi):
+            if host == a:
+                weight = _w(world, a, "stability_home")
+            else:
+                weight = _w(world, a, "border_security") * 0.8 + _w(world, a, "regime_security") * world.ties[a, host] * 0.5
+            risk = 0.3 * _w(world, a, "cost_aversion")
+
+            def score_dep(f, r=r, fi=fi, weight=weight, risk=risk):
                 s = f.state
-                threat = s.violence[:, r] + np.clip(f.fighters_near[:, r] / 1500.0, 0, 1)
-                at_home = s.force_status[:, fi] == AT_HOME
-                if host == a:
-                    gain = _w(world, a, "stability_home") * threat
-                else:
-                    gain = (_w(world, a, "border_security") * threat * 0.8
-                            + _w(world, a, "regime_security") * world.ties[a, host] * threat * 0.5)
-                return np.where(at_home, gain - 0.45 - 0.3 * _w(world, a, "cost_aversion") * s.violence[:, r], -1.0)
+                gain = weight * f.threat[:, r] - 0.45 - risk * s.violence[:, r]
+                return np.where(s.force_status[:, fi] == AT_HOME, gain, -1.0)
             out.append(Candidate(act.DeployForce(actor_id, force=world.force_ids[fi], region=world.region_ids[r]), score_dep))
     return out
 
@@ -213,7 +214,9 @@ class AIPlayer:
         for aid, cands in self.candidates.items():
             if not cands:
                 continue
-            scores = np.stack([np.asarray(c.score(features), float) * np.ones(state.runs) for c in cands], axis=1)
+            scores = np.empty((state.runs, len(cands)))
+            for i, c in enumerate(cands):
+                scores[:, i] = c.score(features)
             scores += rng.normal(0.0, NOISE, scores.shape)
             used = np.zeros(scores.shape, dtype=bool)
             count = np.zeros(state.runs, dtype=int)

@@ -55,6 +55,7 @@ class World:
     kin_share: np.ndarray                 # (A, N) share of the actor's kin group in each region
     params: object
     spawned_force_ids: set = field(default_factory=set)
+    interest_of: list = field(default_factory=list)   # per actor: {interest: weight} as floats
     dates: list[dt.date] = field(default_factory=list)
 
     # --- lookups -----------------------------------------------------------------
@@ -171,6 +172,7 @@ def build_world(scenario: Scenario) -> World:
         group_aggressiveness=np.array([actors[g].aggressiveness for g in group_ids], dtype=float),
         kin_share=kin_share, params=scenario.parameters,
         spawned_force_ids={f.id for f in spawned},
+        interest_of=[{k: float(v) for k, v in zip(INTEREST_KEYS, row)} for row in interests],
     )
     world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
     world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}

@@ -242,6 +242,36 @@ class Vote(Action):
 
 
 @dataclass(frozen=True)
+class ProposeMandate(Action):
+    body: str = ""
+    level: str = "logistics_support"
+    kind: ClassVar[str] = "propose_mandate"
+    label: ClassVar[str] = "Propose a mandate"
+    help: ClassVar[str] = ("Put a draft decision on the table for the coming session: the council will vote on "
+                           "nothing stronger than this. Use it to keep troops off the agenda, or to offer a "
+                           "compromise that can pass.")
+    base_cost = 1.0
+
+    def target(self):
+        return self.body
+
+    def check(self, world, state):
+        _need(self.body in world.org_ids, f"There is no organisation '{self.body}'.")
+        _need(bool(world.membership[world.o(self.body), world.a(self.actor)]),
+              f"{world.name(self.actor)} is not a member of the {self.body}.")
+        _need(self.level in LEVELS[1:], f"Unknown mandate level '{self.level}'.")
+        pending = (state.req_stage[:, :, world.b(self.body)] == SESSION_SCHEDULED).any(axis=1)
+        _need(bool(pending.any()), f"No {self.body} session is pending.")
+        return pending
+
+    def apply(self, world, state, mask, rng):
+        b = world.b(self.body)
+        state.proposal[mask, b] = np.minimum(state.proposal[mask, b], LEVEL_OF[self.level])
+        return (f"{world.name(self.actor)} proposes that the {self.body} decide on at most "
+                f"{self.level.replace('_', ' ')}.")
+
+
+@dataclass(frozen=True)
 class AnswerRequest(Action):
     requester: str = ""
     answer: str = "logistics_support"

@@ -19,7 +19,7 @@ BORDER_RELAXATION = 0.01
 def presence(world: World, state: State) -> np.ndarray:
     """(R, N) effective security presence in units of ``security_scale`` per 100,000 people."""
     p = world.params
-    equipment = state.equipment[:, world.region_country]                       # (R, N)
+    equipment = np.maximum(state.equipment, world.equipment_floor)[:, world.region_country]  # (R, N)
     troops = state.security * GOVERNMENT_EFFECTIVENESS * (1.0 + equipment)
     deployed = state.force_status == DEPLOYED
     if deployed.any():

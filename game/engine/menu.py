@@ -72,6 +72,9 @@ def menu_for(world: World, state: State, actor_id: str) -> list[MenuItem]:
                                       act.Vote(actor_id, body=body, support_up_to=level, otherwise=otherwise)))
                 items.append(("Council", f"{body}: oppose everything",
                               act.Vote(actor_id, body=body, support_up_to="none", otherwise="oppose")))
+                for level in MANDATE_ORDER:
+                    items.append(("Council", f"{body}: propose at most {level.replace('_', ' ')}",
+                                  act.ProposeMandate(actor_id, body=body, level=level)))
         pending = np.flatnonzero(state.req_stage[0, :, world.b(actor_id)] == SESSION_SCHEDULED)
         for q in pending:
             for answer in ("none",) + MANDATE_ORDER[:3]:

@@ -94,6 +94,9 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
                        "legal_cap": LEVELS[int(cap[0])], "evidence": round(float(crisis.evidence[0]), 2),
                        "reasons": assess_reasons})
 
+    if narrate and is_org and state.proposal[0, b] < 4:
+        assess_reasons = assess_reasons + [
+            f"On the table: at most {LEVELS[int(state.proposal[0, b])].replace('_', ' ')}, as a member proposed."]
     # Convening: who wants at least consultations?
     domestic = (situation == 0).astype(float)
     want_count = np.zeros(state.runs)
@@ -132,7 +135,7 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
             break
         if conflict and level > 1:
             continue
-        at_level = open_runs & (cap >= level)
+        at_level = open_runs & (cap >= level) & (state.proposal[:, b] >= level)
         if not at_level.any():
             continue
         positions, detail = _positions(world, state, rng, q, b, members, level, crisis, lead,
@@ -167,6 +170,7 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
                 "A conflict between two members: the rules allow mediation only."]})
 
     forces = _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate, pos_by_level)
+    state.proposal[mask, b] = 4
     for key in [k for k in state.human_votes if k[1] == body]:
         del state.human_votes[key]          # a cast vote is spent once its session has decided
     _apply_measures(world, state, q, b, decided, crisis, conflict)

@@ -63,6 +63,8 @@ class State:
     req_article: np.ndarray
     req_framing: np.ndarray
     req_against: np.ndarray
+    # the strongest mandate a member has proposed for each body's next session (R, B); 4 = open
+    proposal: np.ndarray
     # procedure outcomes (R, B) latest, (R, B, len(OUTCOMES)) ever
     outcome: np.ndarray
     outcome_ever: np.ndarray
@@ -159,6 +161,7 @@ def initial_state(world: World, runs: int = 1) -> State:
         force_strength=np.tile(world.force_strength, (R, 1)),
         req_stage=np.zeros((R, A, B), dtype=np.int64), req_turn=neg(R, A, B), req_session=neg(R, A, B),
         req_article=neg(R, A, B), req_framing=neg(R, A, B), req_against=neg(R, A, B),
+        proposal=np.full((R, B), 4, dtype=np.int64),
         outcome=neg(R, B), outcome_ever=np.zeros((R, B, len(OUTCOMES)), dtype=bool),
         event_fired=np.zeros((R, E), dtype=bool),
     )

@@ -56,6 +56,7 @@ class World:
     params: object
     spawned_force_ids: set = field(default_factory=set)
     interest_of: list = field(default_factory=list)   # per actor: {interest: weight} as floats
+    equipment_floor: np.ndarray | None = None          # (A,) lasting equipment from military-aid agreements
     dates: list[dt.date] = field(default_factory=list)
 
     # --- lookups -----------------------------------------------------------------
@@ -173,6 +174,7 @@ def build_world(scenario: Scenario) -> World:
         kin_share=kin_share, params=scenario.parameters,
         spawned_force_ids={f.id for f in spawned},
         interest_of=[{k: float(v) for k, v in zip(INTEREST_KEYS, row)} for row in interests],
+        equipment_floor=_equipment_floor(scenario, ai),
     )
     world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
     world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}
@@ -191,3 +193,26 @@ def _spawned_forces(events):
                     yield from walk(choice.effects)
     for event in events:
         yield from walk(event.effects)
+
+
+#: Equipment value (millions of US dollars) that doubles a state's own security forces' effect.
+AID_VALUE_FOR_FULL_EQUIPMENT = 1000.0
+
+
+def _equipment_floor(scenario: Scenario, ai: dict) -> np.ndarray:
+    """Lasting equipment each actor has from military-aid agreements in force during the scenario.
+
+    The first party gives; the other parties (or the `host`, if named) receive. The effect is the
+    value in millions of US dollars over AID_VALUE_FOR_FULL_EQUIPMENT, at most 0.5.
+    """
+    floor = np.zeros(len(ai))
+    for ag in scenario.agreements:
+        if ag.kind != "military_aid":
+            continue
+        if (ag.since and ag.since > scenario.end_date) or (ag.until and ag.until < scenario.start_date):
+            continue
+        receivers = [ag.host] if ag.host else ag.parties[1:]
+        for r in receivers:
+            if r in ai:
+                floor[ai[r]] = min(0.5, floor[ai[r]] + ag.value / AID_VALUE_FOR_FULL_EQUIPMENT)
+    return floor

@@ -296,3 +296,29 @@ def test_the_rule_is_data_not_code(rules, expected):
     _, d = play(make_scenario(rules=rules), request=ask(),
                 votes=[vote("B", "logistics_support"), vote("C", "consultations", "abstain")])
     assert d["outcome"] == expected
+
+
+def test_a_proposal_caps_what_the_council_votes_on():
+    """Rule: the council votes on the draft on the table; a member's proposal of at most logistics
+    keeps troops off the agenda even when everyone would support them."""
+    from game.engine.actions import ProposeMandate
+    sc = make_scenario(group={"external_support": 0.95, "strength": 100})
+    _, d = play(sc, request=ask(article=4, framing="outside_interference"),
+                votes=[vote("B", "collective_defence"), vote("C", "collective_defence"),
+                       ProposeMandate("B", body="ALLIANCE", level="logistics_support")])
+    assert d["outcome"] == "logistics_support"
+    assert not stage(d, "vote", "collective_defence")
+
+
+def test_military_aid_agreements_equip_the_recipient():
+    """Rule (as data): a military-aid agreement in force makes the recipient's own forces more
+    effective, in proportion to its value."""
+    from game.engine.dynamics import presence
+    from game.engine.state import initial_state
+    from game.engine.world import build_world
+    plain = build_world(make_scenario())
+    aided = build_world(make_scenario(agreements=[{"id": "aid", "name": "Aid", "kind": "military_aid",
+                                                    "parties": ["B", "A"], "value": 300}]))
+    a1 = plain.r("AA-1")
+    assert aided.equipment_floor[aided.a("A")] == pytest.approx(0.3)
+    assert presence(aided, initial_state(aided))[0, a1] > presence(plain, initial_state(plain))[0, a1]

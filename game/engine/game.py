@@ -53,7 +53,7 @@ class TurnRecord:
                 out.append({"date": self.date, "text": a["text"], "severity": "info", "kind": "action"})
         for p in self.phases.get("councils", {}).get("procedures", []):
             out.append({"date": self.date, "severity": "critical" if p["outcome"] in ("peacekeeping", "collective_defence") else "warning",
-                        "kind": "council", "text": f"{p['body']}: {p['outcome'].replace('_', ' ')} on the request of {p['requested_by']}."})
+                        "kind": "council", "text": p["summary"]})
         for arr in self.phases.get("resolution", {}).get("arrivals", []):
             out.append({"date": self.date, "text": arr, "severity": "info", "kind": "forces"})
         return out

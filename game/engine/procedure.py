@@ -114,14 +114,14 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
         if convened[0]:
             why = (f"{int(want_count[0])} of {len(members)} members wanted consultations "
                    f"(the rule asks for {need}); crisis severity {severity[0]:.2f}.") if is_org else \
-                  f"{world.name(body)} takes up the request."
+                  f"{world.name(body)} weighs the plea."
         else:
             why = ("the treaty in force offers no basis for any collective measure." if cap[0] == 0 else
                    f"only {int(want_count[0])} member(s) wanted a session (the rule asks for {need}) "
                    f"and the crisis is not severe ({severity[0]:.2f}).")
+        opening = ("An extraordinary session was convened: " if is_org else "") if convened[0] else "No session: "
         stages.append({"stage": "session", "result": "convened" if convened[0] else "not convened",
-                       "reasons": [("An extraordinary session was convened: " if convened[0]
-                                    else "No session: ") + why]})
+                       "reasons": [opening + why]})
 
     decided = np.zeros(state.runs, dtype=int)
     open_runs = convened.copy()
@@ -183,12 +183,31 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
         if level >= TROOP_LEVEL or forces:
             stages.append({"stage": "force_generation", "result": f"{len(forces)} contingent(s)",
                            "forces": forces, "reasons": [_forces_sentence(world, forces)]})
+    for st in stages:
+        st["label"] = _stage_label(st, is_org, world.name(body))
+    requester = world.name(world.actor_ids[q])
+    summary = (f"{world.name(body)}: {outcome.replace('_', ' ')} on the request of {requester}." if is_org else
+               f"{world.name(body)} answers {requester}'s plea: {outcome.replace('_', ' ')}.")
     return {
         "turn": state.turn, "date": world.date_of_turn(state.turn).isoformat(), "body": body,
+        "body_kind": "organisation" if is_org else "state", "summary": summary,
         "requested_by": world.actor_ids[q], "article": article if article > 0 else None,
         "framing": framing, "against": world.actor_ids[against] if against >= 0 else None,
         "stages": stages, "votes": final_votes, "outcome": outcome,
     }
+
+
+def _stage_label(stage: dict, is_org: bool, body_name: str) -> str:
+    """A heading for a stage, worded for an organisation or for a single state."""
+    level = stage.get("level", "").replace("_", " ")
+    if is_org:
+        return {"request": "Request", "assessment": "The secretary-general's assessment",
+                "session": "Extraordinary session", "positions": f"Members' positions on {level}",
+                "vote": f"Vote on {level}", "mandate": "Mandate",
+                "force_generation": "Force generation"}[stage["stage"]]
+    return {"request": "Request", "assessment": "Legal basis", "session": f"{body_name} considers it",
+            "positions": f"{body_name}'s view of {level}", "vote": f"Decision on {level}",
+            "mandate": "Answer", "force_generation": "Forces sent"}[stage["stage"]]
 
 
 def _lead_contributor(world: World, b: int) -> int:

@@ -14,7 +14,7 @@ SCENARIOS = {sid: load_scenario(sid).scenario for sid in ("kyrgyzstan_2010", "ta
 HUMANS = {"kyrgyzstan_2010": ("KG", "UZ", "RU"), "tajik_afghan_border": ("TJ", "RU", "KZ")}
 
 
-def play_random(sid: str, seed: int, picks: list[int], turns: int) -> Game:
+def play_random(sid: str, seed: int, picks: list[int], turns: int, after_action=None, after_turn=None) -> Game:
     """Each turn every human seat takes up to three allowed actions chosen by ``picks``."""
     g = Game(SCENARIOS[sid], seed=seed, humans=HUMANS[sid])
     it = iter(picks)
@@ -26,7 +26,11 @@ def play_random(sid: str, seed: int, picks: list[int], turns: int) -> Game:
                 if pick is None or not allowed:
                     break
                 g.submit(allowed[pick % len(allowed)].action)
+                if after_action:
+                    after_action(g)
         g.end_turn()
+        if after_turn:
+            after_turn(g)
         if g.over:
             break
     return g
@@ -36,33 +40,25 @@ def play_random(sid: str, seed: int, picks: list[int], turns: int) -> Game:
 @given(sid=st.sampled_from(sorted(SCENARIOS)), seed=st.integers(0, 2**16),
        picks=st.lists(st.integers(0, 10_000), max_size=60), turns=st.integers(1, 8))
 def test_random_legal_play_keeps_the_world_consistent(sid, seed, picks, turns):
-    g = Game(SCENARIOS[sid], seed=seed, humans=HUMANS[sid])
-    strength = g.state.force_strength.copy()
-    casualties = g.state.casualties.copy()
-    it = iter(picks)
-    for _ in range(turns):
-        for actor in HUMANS[sid]:
-            for _ in range(3):
-                allowed = [m for m in menu_for(g.world, g.state, actor) if m.allowed]
-                pick = next(it, None)
-                if pick is None or not allowed:
-                    break
-                g.submit(allowed[pick % len(allowed)].action)
-                assert (g.state.budget >= -1e-9).all(), "an action overspent its budget"
-        g.end_turn()
+    start = Game(SCENARIOS[sid], seed=seed).state
+    seen = {"casualties": start.casualties.copy()}
+
+    def budget_never_overspent(g):
+        assert (g.state.budget >= -1e-9).all(), "an action overspent its budget"
+
+    def world_consistent(g):
         s = g.state
         assert (s.population >= 0).all(), "negative population"
-        assert (s.casualties >= casualties - 1e-9).all(), "casualties decreased"
-        casualties = s.casualties.copy()
+        assert (s.casualties >= seen["casualties"] - 1e-9).all(), "casualties decreased"
+        seen["casualties"] = s.casualties.copy()
         assert (s.displaced <= s.population + 1e-6).all()
         for arr in (s.violence, s.stability, s.tension, s.control, s.border_security):
             assert ((arr >= 0) & (arr <= 1)).all()
-        np.testing.assert_array_equal(s.force_strength, strength)  # forces neither appear nor vanish
+        np.testing.assert_array_equal(s.force_strength, start.force_strength)  # forces neither appear nor vanish
         assert np.isin(s.force_status, [AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED]).all()
-        deployed = s.force_status == DEPLOYED
-        assert (s.force_location[deployed] >= 0).all(), "a deployed force has no location"
-        if g.over:
-            break
+        assert (s.force_location[s.force_status == DEPLOYED] >= 0).all(), "a deployed force has no location"
+
+    play_random(sid, seed, picks, turns, after_action=budget_never_overspent, after_turn=world_consistent)
 
 
 @settings(max_examples=8, deadline=None)

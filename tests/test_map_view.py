@@ -231,3 +231,37 @@ def test_bench_runs():
     from game.ui.map_bench import measure_map_frames
     r = measure_map_frames(size=(640, 360), frames=40)
     assert r["median_ms"] > 0 and r["p99_ms"] >= r["median_ms"] and r["prepare_ms"] > 0
+
+
+def test_background_work_is_bounded_per_frame(view):
+    """Scripted pan/zoom session: each frame runs background units only while within the budget; with a zero
+    budget exactly one unit per frame (never more), and the work still completes (tiles, labels)."""
+    surf = pygame.Surface(SIZE)
+    view.set_overlay("violence")
+    view.budget = 0.0
+    view.units_log.clear()
+    for i in range(240):
+        if i < 60:
+            view.pan(7, 3)
+        elif i < 100:
+            view.zoom_at((500, 300), 1.02)
+        elif i == 100:
+            view._zoom_t = 0.0                    # settled
+        elif i < 140:
+            view.pan(-4, 0)
+        view.draw(surf)
+    assert max(view.units_log) == 1
+    assert any(n == 1 for n in view.units_log[101:])
+    for _ in range(1500):                          # converges one unit at a time
+        view.draw(surf)
+        if view.units_log[-1] == 0:
+            break
+    assert view.units_log[-1] == 0
+    assert view._labels_scale == view.scale
+    assert all(t in view._layer.tiles and view._layer.tiles[t][1] == view._gen
+               for t in view._visible_tiles(view.scale))
+    view.budget = 0.0012                           # normal budget: units start only within it
+    view.pan(300, 0)
+    t = time.perf_counter()
+    view.draw(surf)
+    assert view.units_log[-1] >= 1 and time.perf_counter() - t < 1.0

@@ -1,10 +1,14 @@
 """Interactive map component: cached tile rendering, overlays, camera, labels and force counters.
 
 Rendering: polygons are rasterised into 256-px tiles at the current zoom ("detail layer") and at one
-fixed low zoom ("overview layer"). Panning only blits tiles; a zoom change shows the old tiles
-scaled until the zoom has been still for SETTLE seconds, then new tiles are rendered a few per frame
-(time-budgeted, visible tiles first). Recolouring (new state, overlay, palette) marks only the tiles
-touching changed regions stale; stale tiles stay on screen until their replacement is ready.
+fixed low zoom ("overview layer"). Finished tiles are copied into a "canvas" (the view plus a tile of
+margin) so a panning frame is one blit. A zoom change shows the old picture scaled until the zoom has
+been still for SETTLE seconds, then new tiles are rendered. Recolouring (new state, overlay, palette)
+marks only the tiles touching changed regions stale; stale tiles stay on screen until replaced.
+
+Background work (tile rasterisation, label placement) is split into small resumable units
+(generators: one polygon, a few border lines, a dozen labels). Each frame runs units while the time
+spent is below BUDGET, so at most one unit ends past it; ``units_log`` records units per frame.
 """
 from __future__ import annotations
 
@@ -21,7 +25,9 @@ from game.ui.map_data import COAST, COUNTRY, EDGE, REGION, SHORE, MapData, load_
 
 TILE = 256
 SETTLE = 0.12          # seconds without zoom change before re-rasterising
-BUDGET = 0.0009        # seconds of tile rendering per frame (at least one visible tile)
+BUDGET = 0.0012        # seconds of background work per frame: a unit starts only while within it
+LINES_PER_UNIT = 12    # border polylines drawn per tile unit
+LABELS_PER_UNIT = 12   # label candidates gathered/placed per label unit
 MAX_TILES = 220
 OVERLAYS = ("control", "violence", "displacement", "stability", "none")
 AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3   # game.engine.state codes
@@ -126,6 +132,17 @@ class MapView:
         self._snap = None
         self._overview: _Layer | None = None
         self._zoom_t = 0.0
+        self.budget = BUDGET
+        self.units_log: list[int] = []          # background units run per frame (last frames)
+        self._job = None                        # (kind, layer/scale, tile, generator) in progress
+        self._label_job = None
+        self._canvas = None
+        self._canvas_spare = None
+        self._scratch = None
+        fb = [self.data.features[f].bbox for f in self.data.draw_order]
+        self._order_bb = np.array(fb, float).reshape(-1, 4)
+        self._border_bb = np.array([b.bbox for b in self.data.borders], float).reshape(-1, 4)
+        self._border_edge = np.array([b.kind == EDGE for b in self.data.borders], bool)
         self._recolour()
         self.resize(size)
         self.fit(None)
@@ -450,6 +467,15 @@ class MapView:
 
     # ---------------------------------------------------------------- tile rendering
     def _render_tile(self, layer: _Layer, tx: int, ty: int) -> pygame.Surface:
+        """Rasterise one tile in one go (drains the resumable steps)."""
+        job = self._tile_steps(layer, tx, ty)
+        for _ in job:
+            pass
+        return self._job_result
+
+    def _tile_steps(self, layer: _Layer, tx: int, ty: int):
+        """Generator rasterising a tile; yields between units (a polygon, a hatch, a few lines).
+        The finished surface is left in ``self._job_result``."""
         s, pal, feats = layer.scale, self.pal, self.data.features
         surf = pygame.Surface((TILE, TILE))
         surf.fill(pal["void"])
@@ -459,25 +485,32 @@ class MapView:
         off = np.array([ox, oy], np.int32)
         order = self.data.draw_order
         n_land = len(order) - len(self.data.lake_ids)
-        for i, fid in enumerate(order):
-            if i == n_land:   # armed-group hatching goes under the lakes
+        fb = self._order_bb
+        hit = np.flatnonzero(~((fb[:, 0] > wx1) | (fb[:, 2] < wx0) | (fb[:, 1] > wy1) | (fb[:, 3] < wy0)))
+        hatch_done = False
+        for i in hit.tolist() + [len(order)]:
+            if i >= n_land and not hatch_done:   # armed-group hatching goes under the lakes
+                hatch_done = True
                 for h in self._hatched:
                     b = feats[h].bbox
                     if not (b[0] > wx1 or b[2] < wx0 or b[1] > wy1 or b[3] < wy0):
                         self._hatch_region(surf, cache, h, s, off)
-            b = feats[fid].bbox
-            if b[0] > wx1 or b[2] < wx0 or b[1] > wy1 or b[3] < wy0:
-                continue
+                        yield
+            if i == len(order):
+                break
+            fid = order[i]
             col = self._fills[fid]
             for pts in self._feature_px(cache, fid, s):
                 if len(pts) >= 3:
                     _polygon(surf, col, pts, off)
+            yield
         scn = set(self.scenario_regions)
         lines = [[], [], []]
-        for i, bd in enumerate(self.data.borders):
-            b = bd.bbox
-            if bd.kind == EDGE or b[0] > wx1 or b[2] < wx0 or b[1] > wy1 or b[3] < wy0:
-                continue
+        bb = self._border_bb
+        bhit = np.flatnonzero(~(self._border_edge | (bb[:, 0] > wx1) | (bb[:, 2] < wx0) | (bb[:, 1] > wy1)
+                                | (bb[:, 3] < wy0)))
+        for i in bhit.tolist():
+            bd = self.data.borders[i]
             pts = self._border_px(cache, i, s)
             if len(pts) < 2:
                 continue
@@ -489,6 +522,8 @@ class MapView:
                 lines[2].append((pts, pal["country_line_scn" if in_scn else "country_line"], w))
             elif bd.kind in (COAST, SHORE):
                 lines[0].append((pts, pal["water_line"], 1))
+        yield
+        n = 0
         for group in lines:
             for pts, col, w in group:
                 p = (pts - off).tolist()
@@ -496,7 +531,10 @@ class MapView:
                     pygame.draw.aalines(surf, col, False, p)
                 else:
                     pygame.draw.lines(surf, col, False, p, w)
-        return surf
+                n += 1
+                if n % LINES_PER_UNIT == 0:
+                    yield
+        self._job_result = surf
 
     def _hatch_region(self, surf, cache, fid, s, off) -> None:
         mask = pygame.Surface((TILE, TILE), pygame.SRCALPHA)
@@ -523,30 +561,138 @@ class MapView:
         return [(tx, ty) for ty in range(max(ty0, 0), min(ty1, my - 1) + 1)
                 for tx in range(max(tx0, 0), min(tx1, mx - 1) + 1)]
 
-    def _fill_tiles(self, start: float) -> None:
-        """Render missing/stale tiles, visible first, within the frame budget."""
-        layer = self._layer
-        vis = self._visible_tiles(layer.scale)
-        cx, cy = (self.origin[0] * layer.scale + self.rect.w / 2) / TILE, (self.origin[1] * layer.scale + self.rect.h / 2) / TILE
-        vis.sort(key=lambda t: (t[0] + 0.5 - cx) ** 2 + (t[1] + 0.5 - cy) ** 2)
-        queue = [(layer, t) for t in vis if t not in layer.tiles]
-        must = len(queue) > 0
-        queue += [(layer, t) for t in vis if t in layer.tiles and layer.tiles[t][1] != self._gen]
+    # ---------------------------------------------------------------- background work
+    def _next_tile(self, settled: bool):
+        """The most urgent tile to (re)render: (layer, tile) or None."""
+        layer, gen = self._layer, self._gen
+        if settled:
+            vis = self._visible_tiles(layer.scale)
+            cx = (self.origin[0] * layer.scale + self.rect.w / 2) / TILE
+            cy = (self.origin[1] * layer.scale + self.rect.h / 2) / TILE
+            vis.sort(key=lambda t: (t[0] + 0.5 - cx) ** 2 + (t[1] + 0.5 - cy) ** 2)
+            for t in vis:
+                if t not in layer.tiles:
+                    return layer, t
+            for t in vis:
+                if layer.tiles[t][1] != gen:
+                    return layer, t
         ov = self._overview
-        queue += [(ov, t) for t in self._all_tiles(ov.scale) if ov.tiles.get(t, (0, -1))[1] != self._gen]
-        queue += [(layer, t) for t in self._visible_tiles(layer.scale, 1) if t not in layer.tiles]
-        for i, (lay, t) in enumerate(queue):
-            if time.perf_counter() - start > BUDGET and not (must and i == 0):
+        for t in self._all_tiles(ov.scale):
+            if ov.tiles.get(t, (0, -1))[1] != gen:
+                return ov, t
+        if settled:
+            for t in self._visible_tiles(layer.scale, 1):
+                if t not in layer.tiles:
+                    return layer, t
+        return None
+
+    def _labels_wanted(self, settled: bool) -> bool:
+        return settled and self._labels_scale != self.scale
+
+    def _background(self, settled: bool) -> int:
+        """Run resumable units while within the budget (always at least one when work is pending)."""
+        t0 = time.perf_counter()
+        units = 0
+        missing_visible = settled and any(t not in self._layer.tiles for t in self._visible_tiles(self._layer.scale))
+        while True:
+            job = self._job
+            if job is not None and job[1] is not self._layer and job[1] is not self._overview:
+                job = self._job = None          # its layer was replaced
+            if job is not None and job[1] is self._layer and not settled:
+                job = None                      # keep it for later; no detail tiles while zooming
+            lj = self._label_job
+            if lj is not None and lj[0] != self.scale:
+                lj = self._label_job = None
+            if job is None and lj is None and self._labels_wanted(settled) and not missing_visible:
+                lj = self._label_job = (self.scale, self._label_steps(self.scale))
+            if job is None and lj is not None:
+                try:
+                    next(lj[1])
+                except StopIteration:
+                    self._label_job = None
+            else:
+                if job is None:
+                    nxt = self._next_tile(settled)
+                    if nxt is None:
+                        break
+                    lay, t = nxt
+                    job = self._job = ("tile", lay, t, self._tile_steps(lay, *t), self._gen)
+                try:
+                    next(job[3])
+                except StopIteration:
+                    self._job = None
+                    lay, t = job[1], job[2]
+                    surf = self._job_result
+                    lay.tiles[t] = [surf, job[4] if job[4] == self._gen else -1]
+                    if lay is self._overview:
+                        lay.big.blit(surf, (t[0] * TILE, t[1] * TILE))
+                    elif lay is self._layer:
+                        missing_visible = settled and any(
+                            t not in lay.tiles for t in self._visible_tiles(lay.scale))
+            units += 1
+            if time.perf_counter() - t0 >= self.budget:
                 break
-            self._render_into(lay, t)
+        layer = self._layer
         if len(layer.tiles) > MAX_TILES:
             keep = set(self._visible_tiles(layer.scale, 2))
             for t in [t for t in layer.tiles if t not in keep]:
                 del layer.tiles[t]
+        return units
 
     def _all_tiles(self, scale):
         mx, my = int(math.ceil(self._map_w * scale / TILE)), int(math.ceil(self._map_h * scale / TILE))
         return [(tx, ty) for ty in range(my) for tx in range(mx)]
+
+    # ---------------------------------------------------------------- canvas (panning = one blit)
+    def _sync_canvas(self) -> bool:
+        """Keep the canvas (view plus a tile of margin at the layer scale) holding the layer's current tiles;
+        returns True when it covers the whole view."""
+        layer = self._layer
+        L = layer.scale
+        w, h = self.rect.size
+        cw, ch = (math.ceil(w / TILE) + 2) * TILE, (math.ceil(h / TILE) + 2) * TILE
+        vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
+        cv = self._canvas
+        if cv is None or cv["surf"].get_size() != (cw, ch):
+            cv = self._canvas = {"surf": pygame.Surface((cw, ch)), "layer": None, "x": 0, "y": 0, "painted": {}}
+        if cv["layer"] is not layer:
+            snap = self._snap[0] if self._snap is not None else None
+            if snap is not None and (snap is cv["surf"] or snap.get_parent() is cv["surf"]):
+                spare = self._canvas_spare       # the snap shows the old canvas: draw into the other buffer
+                if spare is None or spare.get_size() != (cw, ch) or snap is spare or snap.get_parent() is spare:
+                    spare = pygame.Surface((cw, ch))
+                self._canvas_spare, cv["surf"] = cv["surf"], spare
+            cv["layer"], cv["painted"] = layer, {}
+            cv["x"], cv["y"] = self._canvas_origin(vx, vy, cw, ch, w, h)
+        elif not (cv["x"] <= vx and cv["y"] <= vy and vx + w <= cv["x"] + cw and vy + h <= cv["y"] + ch):
+            nx, ny = self._canvas_origin(vx, vy, cw, ch, w, h)
+            cv["surf"].scroll(cv["x"] - nx, cv["y"] - ny)
+            cv["x"], cv["y"] = nx, ny
+        x0, y0 = cv["x"] // TILE, cv["y"] // TILE
+        painted, surf, tiles = cv["painted"], cv["surf"], layer.tiles
+        keep, seq = {}, []
+        for ty in range(y0, y0 + ch // TILE):
+            for tx in range(x0, x0 + cw // TILE):
+                tile = tiles.get((tx, ty))
+                if tile is None:
+                    continue
+                if painted.get((tx, ty)) is not tile[0]:
+                    seq.append((tile[0], ((tx - x0) * TILE, (ty - y0) * TILE)))
+                keep[(tx, ty)] = tile[0]
+        if seq:
+            surf.blits(seq, doreturn=False)
+        cv["painted"] = keep
+        return all(t in keep for t in self._visible_tiles(L))
+
+    @staticmethod
+    def _canvas_origin(vx, vy, cw, ch, w, h):
+        return (math.floor((vx - (cw - w) / 2) / TILE) * TILE, math.floor((vy - (ch - h) / 2) / TILE) * TILE)
+
+    def _blit_canvas(self, surface) -> None:
+        cv = self._canvas
+        L = self._layer.scale
+        vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
+        surface.blit(cv["surf"], self.rect.topleft, (vx - cv["x"], vy - cv["y"], self.rect.w, self.rect.h))
 
     def _blit_tiles(self, surface, layer: _Layer) -> bool:
         """Blit a layer's tiles (its scale is the camera's); returns True if the view was covered."""
@@ -563,8 +709,8 @@ class MapView:
         return covered
 
     def _blit_scaled(self, surface, src: pygame.Surface, scale: float, wx: float, wy: float) -> bool:
-        """Blit a picture of the map (``scale`` px/unit, world origin wx, wy) at the camera with one scale call.
-        Returns True if it covered the whole view."""
+        """Blit a picture of the map (``scale`` px/unit, world origin wx, wy) at the camera with one scale call
+        (into a reused scratch surface, no per-frame allocation). Returns True if it covered the whole view."""
         k = self.scale / scale
         vx0, vy0 = (self.origin[0] - wx) * scale, (self.origin[1] - wy) * scale
         vw, vh = self.rect.w / k, self.rect.h / k
@@ -577,7 +723,14 @@ class MapView:
             surface.blit(src, pos, sr)
         else:
             size = (max(1, round(sr.w * k)), max(1, round(sr.h * k)))
-            surface.blit(pygame.transform.scale(src.subsurface(sr), size), pos)
+            sc = self._scratch
+            if sc is None or sc.get_width() < size[0] or sc.get_height() < size[1] or sc.get_bitsize() != src.get_bitsize():
+                sw = max(size[0], self.rect.w + 64, sc.get_width() if sc else 0)
+                sh = max(size[1], self.rect.h + 64, sc.get_height() if sc else 0)
+                sc = self._scratch = pygame.Surface((sw, sh), 0, src)
+            dst = sc.subsurface((0, 0, *size))
+            pygame.transform.scale(src.subsurface(sr), size, dst)
+            surface.blit(dst, pos)
         return sr.x <= vx0 and sr.y <= vy0 and sr.right >= vx0 + vw and sr.bottom >= vy0 + vh
 
     def _blit_overview(self, surface) -> None:
@@ -589,9 +742,27 @@ class MapView:
         """Picture of the current layer under the view (used scaled while zooming)."""
         layer, L = self._layer, self._layer.scale
         w, h = self.rect.size
-        snap = self._snap[0] if self._snap is not None and self._snap[0].get_size() == (w, h) else pygame.Surface((w, h))
         wx, wy = self.origin
         ox, oy = round(wx * L), round(wy * L)
+        cv = self._canvas
+        if cv is not None and cv["layer"] is layer and self._sync_canvas():   # the canvas itself, no copy
+            tx0, ty0 = ox // TILE, oy // TILE
+            tx1, ty1 = (ox + w - 1) // TILE, (oy + h - 1) // TILE
+            painted = cv["painted"]
+            grow = True
+            while grow:      # extend by fully painted rows/columns of margin (zooming out stays covered)
+                grow = False
+                for d, ext in ((0, [(tx0 - 1, y) for y in range(ty0, ty1 + 1)]), (1, [(tx1 + 1, y) for y in range(ty0, ty1 + 1)]),
+                               (2, [(x, ty0 - 1) for x in range(tx0, tx1 + 1)]), (3, [(x, ty1 + 1) for x in range(tx0, tx1 + 1)])):
+                    if all(t in painted for t in ext):
+                        tx0, tx1, ty0, ty1 = tx0 - (d == 0), tx1 + (d == 1), ty0 - (d == 2), ty1 + (d == 3)
+                        grow = True
+            r = pygame.Rect(tx0 * TILE - cv["x"], ty0 * TILE - cv["y"], (tx1 - tx0 + 1) * TILE, (ty1 - ty0 + 1) * TILE)
+            r = r.clip(cv["surf"].get_rect())
+            self._snap = (cv["surf"].subsurface(r), L, (cv["x"] + r.x) / L, (cv["y"] + r.y) / L)
+            return
+        snap = pygame.Surface((w, h)) if self._snap is None or self._snap[0].get_parent() is not None \
+            or self._snap[0].get_size() != (w, h) else self._snap[0]
         seq, missing = [], False
         for ty in range(oy // TILE, (oy + h) // TILE + 1):
             for tx in range(ox // TILE, (ox + w) // TILE + 1):
@@ -646,12 +817,19 @@ class MapView:
         clip = surface.get_clip()
         surface.set_clip(self.rect)
         layer = self._layer
-        if layer.scale == self.scale:
-            self._fill_tiles(start)
-            if any(t not in layer.tiles for t in self._visible_tiles(layer.scale)):
+        settled = layer.scale == self.scale
+        if self._labels_scale is None:          # first placement (bind, palette, resize): at once
+            self._place_labels()
+        self.units_log.append(self._background(settled))
+        if len(self.units_log) > 4096:
+            del self.units_log[:2048]
+        if settled:
+            if self._sync_canvas():
+                self._blit_canvas(surface)
+            else:
                 if not self._blit_snap(surface):
                     self._blit_overview(surface)
-            self._blit_tiles(surface, layer)
+                self._blit_tiles(surface, layer)
         else:
             snap = self._snap
             if snap is None or (snap[1] != layer.scale and self._covered(layer)) or snap[4:] != (self._gen,):
@@ -659,8 +837,6 @@ class MapView:
                 self._snap = (*self._snap, self._gen)
             if not self._blit_snap(surface):
                 self._blit_overview(surface)
-        if self._labels_scale is None or (layer.scale == self.scale and self._labels_scale != self.scale):
-            self._place_labels()
         self._draw_outline(surface, self.selected, self.pal["selected"], 3)
         if self.hovered != self.selected:
             self._draw_outline(surface, self.hovered, self.pal["hover"], 2)
@@ -691,11 +867,15 @@ class MapView:
             self._text_cache[key] = s
         return s
 
-    def _label_candidates(self):
+    def _label_candidates(self, s=None):
         """(priority, key, text-surface, anchor world xy, marker, placements) sorted by priority."""
-        s, pal, feats = self.scale, self.pal, self.data.features
+        out = list(self._iter_candidates(self.scale if s is None else s))
+        out.sort(key=lambda c: c[0])
+        return out
+
+    def _iter_candidates(self, s):
+        pal, feats = self.pal, self.data.features
         scn = set(self.scenario_regions)
-        out = []
         for pid, p in self.places.items():
             if p.off_map:
                 continue
@@ -711,36 +891,49 @@ class MapView:
             if prio == 9:
                 continue
             x, y = project(p.lon, p.lat)
-            out.append((prio, pid, self._text(p.name, size, bold, pal["text"]), (float(x), float(y)), p.kind, "side"))
+            yield (prio, pid, self._text(p.name, size, bold, pal["text"]), (float(x), float(y)), p.kind, "side")
         for rid in self.scenario_regions:
             f = feats[rid]
             bw = (f.bbox[2] - f.bbox[0]) * s
             name = self._text(f.name, 14, True, pal["text"])
             surf = name if name.get_width() < bw * 1.1 else self._text(rid, 12, True, pal["text"])
-            out.append((1, rid, surf, f.label, None, "centre"))
+            yield (1, rid, surf, f.label, None, "centre")
         for c, xy in self.data.country_labels.items():
             name = _COUNTRY_NAMES.get(c, c)
-            out.append((5, "country:" + c, self._text(name.upper(), 13 if s < 60 else 16, True,
-                                                          pal["text_muted"], spacing=2), xy, None, "centre"))
+            yield (5, "country:" + c, self._text(name.upper(), 13 if s < 60 else 16, True,
+                                                 pal["text_muted"], spacing=2), xy, None, "centre")
         for fid, f in feats.items():
             if f.kind == "country" and f.label is not None:
-                out.append((6, "country:" + fid, self._text(f.name.upper(), 12, False, pal["text_muted"], spacing=2),
-                            f.label, None, "centre"))
+                yield (6, "country:" + fid, self._text(f.name.upper(), 12, False, pal["text_muted"], spacing=2),
+                       f.label, None, "centre")
             elif f.kind == "region" and fid not in scn and s > 45:
                 surf = self._text(f.name, 11, False, pal["text_muted"])
                 if surf.get_width() < (f.bbox[2] - f.bbox[0]) * s:
-                    out.append((7, fid, surf, f.label, None, "centre"))
-        out.sort(key=lambda c: c[0])
-        return out
+                    yield (7, fid, surf, f.label, None, "centre")
 
     def _place_labels(self) -> None:
-        """Greedy placement by priority in world pixels at the current scale; overlapping labels are skipped."""
-        s = self.scale
+        """Place all labels at the current scale now (drains the resumable steps)."""
+        self._label_job = None
+        for _ in self._label_steps(self.scale):
+            pass
+
+    def _label_steps(self, s):
+        """Generator: greedy placement by priority in world pixels at scale s; overlapping labels are skipped.
+        Yields every LABELS_PER_UNIT candidates; the previous labels stay on screen until it finishes."""
+        cands = []
+        for n, c in enumerate(self._iter_candidates(s)):
+            cands.append(c)
+            if n % LABELS_PER_UNIT == LABELS_PER_UNIT - 1:
+                yield
+        cands.sort(key=lambda c: c[0])
+        yield
         placed: list[pygame.Rect] = []
         labels: list[Label] = []
         x0, y0, x1, y1 = self.data.bounds
         mapr = pygame.Rect(0, 0, int(x1 * s), int(y1 * s))
-        for prio, key, surf, (ax, ay), marker, mode in self._label_candidates():
+        for n, (prio, key, surf, (ax, ay), marker, mode) in enumerate(cands):
+            if n % LABELS_PER_UNIT == LABELS_PER_UNIT - 1:
+                yield
             px, py = ax * s, ay * s
             w, h = surf.get_size()
             if mode == "centre":

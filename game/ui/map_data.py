@@ -7,8 +7,10 @@ derived here without pygame so it can be tested and reused.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +20,7 @@ import numpy as np
 GEOJSON = Path(__file__).resolve().parents[2] / "assets" / "maps" / "central_asia.geojson"
 LON0, LON1, LAT0, LAT1 = 39.0, 90.0, 33.5, 56.0
 KX = math.cos(math.radians((LAT0 + LAT1) / 2))
+LABEL_CACHE_VERSION = "labels-1"   # bump when pole()/label rules change
 # Border classes of the prepared polylines.
 REGION, COUNTRY, COAST, SHORE, EDGE = "region", "country", "coast", "shore", "edge"
 
@@ -143,13 +146,64 @@ class MapData:
         self.bounds = (0.0, 0.0, (LON1 - LON0) * KX, LAT1 - LAT0)
         self._geojson = geojson
         self.borders: list[Border] = self._borders(geojson)
-        for f in fs:
-            if f.kind in ("region", "country"):
-                main = max(f.parts, key=lambda part: abs(_ring_area(part[0])))
-                ring_pts = np.concatenate(main)
-                bb = (*ring_pts.min(axis=0), *ring_pts.max(axis=0))
-                f.label = pole(_ring_edges(main, 80), bb)
-        self.country_labels = {c: self._country_label(c) for c in self.focus_countries}
+        if not self._load_labels():
+            for f in fs:
+                if f.kind in ("region", "country"):
+                    main = max(f.parts, key=lambda part: abs(_ring_area(part[0])))
+                    ring_pts = np.concatenate(main)
+                    bb = (*ring_pts.min(axis=0), *ring_pts.max(axis=0))
+                    f.label = pole(_ring_edges(main, 80), bb)
+            self.country_labels = {c: self._country_label(c) for c in self.focus_countries}
+            self._save_labels()
+
+    # -- label cache (the pole searches are most of the preparation time) --------------------
+    def _cache_path(self) -> Path | None:
+        """Cache file keyed by a hash of the geometry (ids, kinds, countries, coordinates) and LABEL_CACHE_VERSION."""
+        try:
+            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            h = hashlib.blake2b(LABEL_CACHE_VERSION.encode(), digest_size=16)
+            for f in self.features.values():
+                h.update(f"{f.id}|{f.kind}|{f.country}|".encode())
+                for part in f.parts:
+                    for r in part:
+                        h.update(np.ascontiguousarray(r).tobytes())
+            return Path(base) / "collective-security" / f"map_labels_{h.hexdigest()}.npz"
+        except Exception:
+            return None
+
+    def _load_labels(self) -> bool:
+        path = self._cache_path()
+        if path is None or not path.is_file():
+            return False
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                ids, lab = list(z["ids"]), z["labels"]
+                cids, clab = list(z["country_ids"]), z["country_labels"]
+            want = [f.id for f in self.features.values() if f.kind in ("region", "country")]
+            if ids != want or cids != list(self.focus_countries) or lab.shape != (len(ids), 2):
+                return False
+            for i, (x, y) in zip(ids, lab.tolist()):
+                self.features[i].label = (x, y)
+            self.country_labels = {c: (x, y) for c, (x, y) in zip(cids, clab.tolist())}
+            return True
+        except Exception:
+            return False
+
+    def _save_labels(self) -> None:
+        path = self._cache_path()
+        if path is None:
+            return
+        try:
+            ids = [f.id for f in self.features.values() if f.kind in ("region", "country")]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(tmp, ids=np.array(ids, dtype=str),
+                     labels=np.array([self.features[i].label for i in ids], float).reshape(-1, 2),
+                     country_ids=np.array(list(self.country_labels), dtype=str),
+                     country_labels=np.array(list(self.country_labels.values()), float).reshape(-1, 2))
+            os.replace(tmp, path)
+        except Exception:
+            pass
 
     # -- borders ---------------------------------------------------------------------------
     def _borders(self, geojson) -> list[Border]:

@@ -26,12 +26,13 @@ Merge keys (``<<: *base``) are supported; their copies count as alias expansions
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 __all__ = ["Problem", "YamlFileError", "LoadedYaml", "load_yaml_file", "load_yaml_text"]
@@ -47,18 +48,6 @@ _KIND = {_NULL: "null", _BOOL: "boolean", _INT: "integer", _FLOAT: "number", _TS
 
 # Characters PyYAML refuses anywhere in a stream (same set as yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
-# A line's prefix of whitespace, BOM and block indicators ('-', '?', ':' + blank): no block
-# collection starts at a column beyond it, so block nesting <= 2 * (longest prefix + 1).
-_BREAKS = "\n\r\x85\u2028\u2029"
-_PREFIX_CHAR = f"(?:[ \t\ufeff]|[-?:](?=[ \t{_BREAKS}]|\\Z))"
-
-
-@functools.lru_cache(maxsize=8)
-def _long_prefix(length: int) -> re.Pattern:
-    """Matches a line whose prefix is at least ``length`` characters long."""
-    return re.compile(f"(?:\\A|(?<=[{_BREAKS}])){_PREFIX_CHAR}{{{length}}}")
-
-
 _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("mapping values are not allowed", "is a ':' missing a space after a key, or does a value containing ': ' need quotes?"),
     ("could not find expected ':'", "is a 'key: value' line missing its ':', or a quote not closed?"),
@@ -100,63 +89,132 @@ class YamlFileError(Exception):
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
-@dataclass
+# --- positions ---------------------------------------------------------------------------------
+# A light position index built from the event marks, in the shape of the composed node graph:
+#   scalar   -> its start Mark
+#   sequence -> [start Mark, [item positions]]
+#   mapping  -> [start Mark, {key text: (key Mark, value position)}, [merge value positions]]
+# An alias shares the position of its anchored node, as in the node graph.
+
+
+def _is_map(pos) -> bool:
+    return type(pos) is list and len(pos) == 3
+
+
+def _is_seq(pos) -> bool:
+    return type(pos) is list and len(pos) == 2
+
+
+def _mark(pos):
+    return pos[0] if type(pos) is list else pos
+
+
+def _find_key(pos: list, key: str):
+    """(key mark, value position) for ``key`` in a mapping position, looking into merged (``<<``)
+    mappings too (explicit keys first, then the merges in order, depth first; no recursion)."""
+    todo, seen = [pos], set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        if (found := m[1].get(key)) is not None:
+            return found
+        sources = []
+        for v in m[2]:
+            sources.extend(v[1] if _is_seq(v) else [v])
+        todo.extend(s for s in reversed(sources) if _is_map(s))
+    return None
+
+
+def _positions_from_node(node: Node):
+    """The position index of a composed node graph (for a LoadedYaml made from a ``root`` node)."""
+    made: dict[int, Any] = {}
+
+    def pos_of(n):
+        if isinstance(n, ScalarNode):
+            return n.start_mark
+        if id(n) not in made:
+            made[id(n)] = [n.start_mark, [], []] if isinstance(n, MappingNode) else [n.start_mark, []]
+            todo.append(n)
+        return made[id(n)]
+
+    todo: list[Node] = []
+    top = pos_of(node)
+    while todo:
+        n = todo.pop()
+        p = made[id(n)]
+        if isinstance(n, SequenceNode):
+            p[1].extend(pos_of(item) for item in n.value)
+            continue
+        for k, v in n.value:
+            if isinstance(k, ScalarNode) and k.tag == _MERGE:
+                p[2].append(pos_of(v))
+            elif isinstance(k, ScalarNode) and k.value not in p[1]:
+                p[1][k.value] = (k.start_mark, pos_of(v))
+    return top
+
+
 class LoadedYaml:
-    """A loaded document: plain ``data``, its composed node graph ``root`` and non-fatal ``warnings``."""
+    """A loaded document: plain ``data``, its ``path``, non-fatal ``warnings``, and positions for
+    :meth:`locate` / :meth:`locate_key`.  ``root`` (the composed node graph) is made only when
+    asked for: loading builds the data straight from the parser's events."""
 
-    data: Any
-    root: Node
-    path: str
-    warnings: list[Problem] = field(default_factory=list)
+    def __init__(self, data: Any, root: Node | None = None, path: str = "<string>",
+                 warnings: list[Problem] | None = None, *, positions: Any = None, text: str | None = None):
+        self.data, self.path = data, path
+        self.warnings = list(warnings or [])
+        self._root, self._text = root, text
+        if positions is None and root is not None:
+            positions = _positions_from_node(root)
+        self._positions = positions
 
-    def _walk(self, loc) -> tuple[Node, Node | None]:
-        """(node reached, key node of the last step if it was a mapping key)."""
-        node, key = self.root, None
+    @property
+    def root(self) -> Node:
+        """The composed node graph of the document (composed on first use; the text is known to
+        be well-formed and within the depth limit, so composing it is safe)."""
+        if self._root is None and self._text is not None:
+            loader = _Loader(self._text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
+
+    def __repr__(self) -> str:
+        return f"LoadedYaml(path={self.path!r}, data={self.data!r}, warnings={self.warnings!r})"
+
+    def _walk(self, loc):
+        """(position reached, key mark of the last step if it was a mapping key)."""
+        pos, key = self._positions, None
         for part in loc:
-            if isinstance(node, MappingNode):
-                pair = _find_key(node, str(part), set())
+            if _is_map(pos):
+                pair = _find_key(pos, str(part))
                 if pair is None:
-                    return node, None  # missing key: point at the mapping that should hold it
-                key, node = pair
-            elif isinstance(node, SequenceNode) and isinstance(part, int) and -len(node.value) <= part < len(node.value):
-                key, node = None, node.value[part]
+                    return pos, None  # missing key: point at the mapping that should hold it
+                key, pos = pair
+            elif _is_seq(pos) and isinstance(part, int) and -len(pos[1]) <= part < len(pos[1]):
+                key, pos = None, pos[1][part]
             else:
-                return node, None
-        return node, key
+                return pos, None
+        return pos, key
 
     def locate(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
         """1-based (line, col) of the *value* node at a pydantic-style ``loc``, walking as far as the
         path exists (a missing key gives the mapping that should contain it).  For an unknown
         (extra) key, use :meth:`locate_key` to point at the key itself."""
-        node, _ = self._walk(loc)
-        return _pos(node)
+        pos, _ = self._walk(loc)
+        return _pos(_mark(pos))
 
     def locate_key(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
         """1-based (line, col) of the KEY node of the last element of ``loc`` if it is a mapping key,
         else the same as :meth:`locate`."""
-        node, key = self._walk(loc)
-        return _pos(key if key is not None else node)
+        pos, key = self._walk(loc)
+        return _pos(key if key is not None else _mark(pos))
 
 
-def _pos(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _find_key(node: MappingNode, key: str, seen: set) -> tuple[Node, Node] | None:
-    """The (key node, value node) pair for ``key``, looking into merged (``<<``) mappings too."""
-    merges = []
-    for k, v in node.value:
-        if isinstance(k, ScalarNode):
-            if k.tag == _MERGE:
-                merges.extend(v.value if isinstance(v, SequenceNode) else [v])
-            elif k.value == key:
-                return k, v
-    for m in merges:
-        if isinstance(m, MappingNode) and id(m) not in seen:
-            seen.add(id(m))
-            if (found := _find_key(m, key, seen)) is not None:
-                return found
-    return None
+def _pos(mark) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
 
 def _tag_refused(tag: str) -> str:
@@ -171,25 +229,87 @@ _MAX_PROBLEMS = 50
 
 
 class _Abort(Exception):
-    """Stop constructing at once (alias bomb, recursion)."""
+    """Stop building at once (alias bomb, recursion)."""
+
+
+def _depth_error(path: str, mark, max_depth: int) -> YamlFileError:
+    return YamlFileError([Problem(path, mark.line + 1, mark.column + 1, "error",
+                                  f"lists/mappings are nested more than {max_depth} levels deep; flatten the data")])
+
+
+def _copy(value: Any) -> Any:
+    """A fresh deep copy of plain data (dicts, lists, immutable scalars), without recursion."""
+    if type(value) is dict:
+        out: Any = {}
+    elif type(value) is list:
+        out = []
+    else:
+        return value
+    todo = [(value, out)]
+    while todo:
+        src, dst = todo.pop()
+        if type(src) is dict:
+            for k, v in src.items():
+                if type(v) is dict or type(v) is list:
+                    dst[k] = c = type(v)()
+                    todo.append((v, c))
+                else:
+                    dst[k] = v
+        else:
+            for v in src:
+                if type(v) is dict or type(v) is list:
+                    c = type(v)()
+                    dst.append(c)
+                    todo.append((v, c))
+                else:
+                    dst.append(v)
+    return out
+
+
+class _Anchor:
+    """What an ``&anchor`` refers to: its data (copied on every alias), position, and the cost
+    (nodes a copy makes) and height (levels) of a copy; ``done`` is False while it is being built."""
+
+    __slots__ = ("data", "pos", "cost", "height", "key", "done", "mark")
+
+    def __init__(self, mark):
+        self.mark, self.done = mark, False
+        self.data = self.pos = self.key = None
+        self.cost = self.height = 1
+
+
+class _Frame:
+    """An open sequence or mapping on the builder's stack."""
+
+    __slots__ = ("is_map", "data", "pos", "depth", "anchor", "state", "key", "kmark", "merged", "muted",
+                 "refused", "nodes0", "exp0", "deepest", "merge_seq")
+
+
+# Mapping frame states: what the next node of the mapping is.
+_KEY, _VALUE, _SKIP, _MERGE_VALUE, _KEY_COLLECTION = range(5)
+_BAD = object()  # a scalar whose text does not fit its tag
 
 
 class _Builder:
-    """Builds a fresh plain-Python tree from a composed node graph (no shared objects)."""
+    """Builds a fresh plain-Python tree and its position index straight from a parser's events,
+    with an explicit stack (no recursion, no node graph)."""
 
-    def __init__(self, path: str, max_depth: int, max_alias_expansions: int):
+    def __init__(self, path: str, max_depth: int, max_alias_expansions: int, resolvers: dict):
         self.path, self.max_depth, self.budget = path, max_depth, max_alias_expansions
         self.problems: list[Problem] = []
         self.counts: dict[str, int] = {}
-        self.seen: set[int] = set()  # nodes built at least once
-        self.active: set[int] = set()  # nodes being built (recursion guard)
-        self.expansions = 0
-        self.site: Node | None = None  # where the alias being expanded is used
+        self.mute = 0  # > 0 inside nodes the composed-graph builder would never have built
+        self.resolvers = resolvers
+        self.first_chars = frozenset(c for c in resolvers if c is not None)
+        self.wildcard = None in resolvers
+        self.plain: dict[str, tuple[str, Any]] = {}  # plain scalar text -> (tag, value)
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def report(self, node: Node | None, message: str, severity: str = "error") -> None:
+    def report(self, mark, message: str, severity: str = "error") -> None:
         """Record a problem; drop warnings and stop reading after ``_MAX_PROBLEMS`` of a kind."""
-        line, col = _pos(node) if node is not None else (0, 0)
+        if self.mute:
+            return
+        line, col = _pos(mark)
         self.counts[severity] = same = self.counts.get(severity, 0) + 1
         if same > _MAX_PROBLEMS:  # only warnings get here
             return
@@ -198,108 +318,329 @@ class _Builder:
             self.problems.append(Problem(self.path, line, col, "error", "too many errors; stopped reading here"))
             raise _Abort
 
-    def build(self, node: Node, depth: int = 1, via: Node | None = None) -> Any:
-        nid = id(node)
-        if nid in self.active:
-            self.report(via or node, "an alias ('*name') refers to a list or mapping that contains it; "
-                        "recursive data is not allowed")
-            raise _Abort
-        if nid in self.seen:
-            if self.site is None:  # entering an alias copy: remember where it is used
-                self.site = via or node
-                try:
-                    return self.build(node, depth, via)
-                finally:
-                    self.site = None
-            self.expansions += 1
-            if self.expansions > self.budget:
-                self.report(self.site, f"aliases ('*name') expand to more than {self.budget:,} copied "
-                            "values (an 'alias bomb'?); write the data out or use fewer aliases")
-                raise _Abort
-        else:
-            self.seen.add(nid)
-        if depth > self.max_depth:
-            self.report(via or node, f"data is nested more than {self.max_depth} levels deep once aliases "
-                        "are expanded; flatten it")
-            raise _Abort
-        if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        if node.tag not in (_SEQ, _MAP):
-            self.report(node, _tag_refused(node.tag))
-            return None
-        if isinstance(node, SequenceNode) and node.tag == _SEQ:
-            self.active.add(nid)
-            out = [self.build(item, depth + 1, node) for item in node.value]
-        elif isinstance(node, MappingNode) and node.tag == _MAP:
-            self.active.add(nid)
-            out = self.mapping(node, depth)
-        else:
-            self.report(node, f"the tag '!!{node.tag[len(_Y):]}' does not fit this value; remove the tag")
-            return None
-        self.active.discard(nid)
-        return out
+    # --- scalars ---
 
-    def scalar(self, node: ScalarNode) -> Any:
-        tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            self.report(node, _tag_refused(tag))
-            return None
+    def resolve_plain(self, value: str) -> tuple[str, Any]:
+        """(tag, value) of a plain scalar, exactly as the safe loader's implicit resolvers say."""
+        hit = self.plain.get(value)
+        if hit is not None:
+            return hit
+        rs = list(self.resolvers.get(value[:1], ())) + list(self.resolvers.get(None, ()))
+        tag = next((t for t, rx in rs if rx.match(value)), _STR)
+        hit = self.plain[value] = (tag, self.construct(tag, value))
+        return hit
+
+    def construct(self, tag: str, value: str) -> Any:
         if tag in _TEXT_TAGS:
-            return node.value
+            return value
+        if tag not in _SCALAR_TAGS:
+            return _BAD
         try:
-            value = getattr(self.scalars, "construct_yaml_" + tag[len(_Y):])(node)
+            return getattr(self.scalars, "construct_yaml_" + tag[len(_Y):])(ScalarNode(tag, value))
         except Exception:
-            self.report(node, f"the value {node.value!r} is not a valid {_KIND[tag]}; fix it or remove the tag")
-            return None
-        return value
+            return _BAD
 
-    def key(self, node: Node) -> str | None:
-        if not isinstance(node, ScalarNode):
-            self.report(node, "a key must be plain text, not a list or mapping")
+    def scalar(self, ev) -> tuple[str, Any]:
+        """(tag, value) of a scalar event; the value is ``_BAD`` if the text does not fit the tag."""
+        tag, value = ev.tag, ev.value
+        if tag is None or tag == "!":
+            if ev.implicit[0] and (self.wildcard or value[:1] in self.first_chars):
+                return self.resolve_plain(value)
+            return _STR, value
+        return tag, self.construct(tag, value)
+
+    def bad_scalar(self, tag: str, text: str, mark) -> None:
+        if tag not in _SCALAR_TAGS:
+            self.report(mark, _tag_refused(tag))
+        else:
+            self.report(mark, f"the value {text!r} is not a valid {_KIND[tag]}; fix it or remove the tag")
+
+    def key_text(self, tag: str, text: str, mark) -> str | None:
+        """The key for a scalar key node, or None (reported) if it cannot be a key."""
+        if tag in _TEXT_TAGS:
+            return text
+        if tag == _NULL:
+            self.report(mark, "a key is empty or null; write a name before the ':'")
             return None
-        if node.tag in _TEXT_TAGS:
-            return node.value
-        if node.tag == _NULL:
-            self.report(node, "a key is empty or null; write a name before the ':'")
+        if tag not in _SCALAR_TAGS:
+            self.report(mark, _tag_refused(tag))
             return None
-        if node.tag not in _SCALAR_TAGS:
-            self.scalar(node)  # reports the tag
-            return None
-        self.report(node, f"the key {node.value!r} would be read as a {_KIND[node.tag]}; it is kept as text "
+        self.report(mark, f"the key {text!r} would be read as a {_KIND[tag]}; it is kept as text "
                     "(quote it to silence this warning)", "warning")
-        return node.value
+        return text
 
-    def mapping(self, node: MappingNode, depth: int) -> dict:
-        out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        merged: list[dict] = []
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
-                merged.extend(self.merge(value_node, depth))
-                continue
-            key = self.key(key_node)
-            if key is None:
-                continue
-            if key in first_line:
-                self.report(key_node, f"duplicate key {key!r} (first defined on line {first_line[key]}); "
-                            "remove or rename one of them")
-                continue
-            first_line[key] = key_node.start_mark.line + 1
-            out[key] = self.build(value_node, depth + 1, key_node)
-        if merged:  # explicit keys win over merged ones; earlier merges win over later ones
-            base: dict[str, Any] = {}
-            for m in reversed(merged):
-                base.update(m)
-            base.update(out)
-            out = base
-        return out
+    # --- the event loop ---
 
-    def merge(self, node: Node, depth: int) -> list[dict]:
-        items = node.value if isinstance(node, SequenceNode) else [node]
-        if not all(isinstance(n, MappingNode) for n in items):
-            self.report(node, "a merge key ('<<') must be followed by a mapping or a list of mappings")
-            return []
-        return [self.build(n, depth, node) for n in items]
+    def build(self, get_event) -> tuple[Any, Any]:
+        """(data, positions) of the single document of the stream; ``_EMPTY`` data if there is none.
+
+        One pass over the events with an explicit stack; the collection being built lives in local
+        variables (``data``, ``ents`` = its position entries, ``state``, ``key``, ``kmark``) and is
+        saved in its ``_Frame`` while a child is open.  Depth is checked at every collection start,
+        before anything else is done with it."""
+        get_event()  # StreamStartEvent
+        ev = get_event()
+        if type(ev) is StreamEndEvent:
+            return _EMPTY, None
+        # ev is the DocumentStartEvent
+        anchors: dict[str, _Anchor] = {}
+        max_depth, first, wildcard = self.max_depth, self.first_chars, self.wildcard
+        plain, resolve, report = self.plain, self.resolve_plain, self.report
+        nodes = exp = 0  # nodes built so far; nodes copied by aliases so far
+        stack: list[_Frame | None] = []  # the enclosing collections' frames
+        f: _Frame | None = None  # the collection being built (None: at the top)
+        data: Any = None
+        ents: Any = None
+        is_map, state, key, kmark, depth = False, _KEY, None, None, 0
+        while True:
+            ev = get_event()
+            t = type(ev)
+
+            if t is ScalarEvent:
+                value, tag = ev.value, ev.tag
+                if tag is None and ev.anchor is None:
+                    if ev.implicit[0] and (wildcard or value[:1] in first):
+                        tag, res = plain.get(value) or resolve(value)
+                    else:
+                        tag, res = _STR, value
+                else:
+                    tag, res = self.scalar(ev)
+                    if ev.anchor is not None:
+                        a = self.new_anchor(anchors, ev.anchor, ev.start_mark)
+                        a.data, a.pos, a.key, a.done = None if res is _BAD else res, ev.start_mark, (tag, value), True
+                if is_map:
+                    if state == _KEY:
+                        if tag is _STR:
+                            k = value
+                        elif tag == _MERGE:
+                            state, kmark = _MERGE_VALUE, ev.start_mark
+                            continue
+                        else:
+                            k = self.key_text(tag, value, ev.start_mark)
+                        if k is None:
+                            state = _SKIP
+                        elif k in data:
+                            self.duplicate(k, ents, ev.start_mark)
+                            state = _SKIP
+                        else:
+                            state, key, kmark = _VALUE, k, ev.start_mark
+                        continue
+                    if state == _SKIP:  # the value of a bad or duplicate key: never built
+                        state = _KEY
+                        continue
+                nodes += 1
+                if res is _BAD:
+                    self.bad_scalar(tag, value, ev.start_mark)
+                    res = None
+                if depth >= max_depth and f is not None:
+                    self.deep(kmark if is_map else f.pos[0])
+                if is_map:
+                    if state == _VALUE:
+                        data[key] = res
+                        ents[key] = (kmark, ev.start_mark)
+                        state = _KEY
+                    else:
+                        state = self.merge_value(f, res, ev.start_mark, ev.start_mark)
+                elif f is not None:
+                    data.append(res)
+                    ents.append(ev.start_mark)
+                else:
+                    return self.end(get_event, res, ev.start_mark, ev.start_mark)
+
+            elif t is MappingStartEvent or t is SequenceStartEvent:
+                mark = ev.start_mark
+                if depth >= max_depth:
+                    raise _depth_error(self.path, mark, max_depth)
+                new = _Frame()
+                new.is_map = t is MappingStartEvent
+                new.merged, new.muted, new.refused, new.merge_seq = None, False, False, False
+                if is_map and state != _VALUE:
+                    if state == _KEY:
+                        report(mark, "a key must be plain text, not a list or mapping")
+                        state = _KEY_COLLECTION
+                        new.refused = True
+                        nodes -= 1  # keys are not counted
+                    elif state == _SKIP:  # the value of a bad or duplicate key: never built
+                        new.refused = True
+                    elif t is SequenceStartEvent:  # '<<: [*a, *b]': the list itself is not data
+                        new.merge_seq = True
+                        nodes -= 1
+                tag = ev.tag
+                if not new.refused and tag is not None and tag != "!" and tag != (_MAP if new.is_map else _SEQ):
+                    report(mark, _tag_refused(tag) if tag not in (_SEQ, _MAP) else
+                           f"the tag '!!{tag[len(_Y):]}' does not fit this value; remove the tag")
+                    new.refused = True
+                if new.refused:
+                    new.muted = True
+                    self.mute += 1
+                new.anchor = None if ev.anchor is None else self.new_anchor(anchors, ev.anchor, mark)
+                if f is not None:
+                    f.state, f.key, f.kmark = state, key, kmark
+                stack.append(f)
+                f = new
+                depth += 1
+                f.depth = f.deepest = depth
+                f.nodes0, f.exp0 = nodes, exp
+                nodes += 1
+                if f.is_map:
+                    data, ents = {}, {}
+                    f.pos = [mark, ents, []]
+                else:
+                    data, ents = [], []
+                    f.pos = [mark, ents]
+                f.data, is_map, state, key, kmark = data, f.is_map, _KEY, None, None
+
+            elif t is MappingEndEvent or t is SequenceEndEvent:
+                done, value = f, data
+                if done.merged:  # explicit keys win over merged ones; earlier merges win over later ones
+                    base: dict[str, Any] = {}
+                    for m in reversed(done.merged):
+                        base.update(m)
+                    base.update(value)
+                    value = base
+                if data and done.deepest <= depth:
+                    done.deepest = depth + 1
+                if done.muted:
+                    self.mute -= 1
+                if done.refused:
+                    value = None
+                if done.anchor is not None:
+                    a = done.anchor
+                    a.data, a.pos, a.done = value, done.pos, True
+                    a.cost, a.height = nodes - done.nodes0 + exp - done.exp0, done.deepest - depth + 1
+                f = stack.pop()
+                if f is None:
+                    return self.end(get_event, value, done.pos, done.pos[0])
+                data, is_map, state, key, kmark, depth = f.data, f.is_map, f.state, f.key, f.kmark, f.depth
+                ents = f.pos[1]
+                if f.deepest < done.deepest:
+                    f.deepest = done.deepest
+                if is_map:
+                    if state == _VALUE:
+                        data[key] = value
+                        ents[key] = (kmark, done.pos)
+                        state = _KEY
+                    elif state == _KEY_COLLECTION:
+                        state = _SKIP
+                    elif state == _SKIP:
+                        state = _KEY
+                    else:
+                        state = self.merge_value(f, value, done.pos, done.pos[0])
+                else:
+                    data.append(value)
+                    ents.append(done.pos)
+
+            elif t is AliasEvent:
+                mark = ev.start_mark
+                a = anchors.get(ev.anchor)
+                if a is None:
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {ev.anchor!r}", mark)
+                if is_map and state == _KEY:  # an alias as a key: what it refers to is the key
+                    if a.key is None:
+                        report(a.mark, "a key must be plain text, not a list or mapping")
+                        state = _SKIP
+                    elif a.key[0] == _MERGE:
+                        state, kmark = _MERGE_VALUE, a.mark
+                    else:
+                        k = self.key_text(a.key[0], a.key[1], a.mark)
+                        if k is None:
+                            state = _SKIP
+                        elif k in data:
+                            self.duplicate(k, ents, a.mark)
+                            state = _SKIP
+                        else:
+                            state, key, kmark = _VALUE, k, a.mark
+                    continue
+                if is_map and state == _SKIP:
+                    state = _KEY
+                    continue
+                if self.mute:
+                    value = None
+                else:
+                    # where the copy goes, as the composed-graph builder reported it
+                    if f is None:
+                        site, at = mark, 1
+                    elif is_map and state == _MERGE_VALUE:  # '<<: *a': merged at the mapping's depth
+                        site, at = a.mark, depth
+                    elif f.merge_seq:  # '<<: [*a, *b]'
+                        site, at = f.pos[0], depth - 1
+                    else:
+                        site, at = (kmark if is_map else f.pos[0]), depth + 1
+                    if not a.done:
+                        report(site, "an alias ('*name') refers to a list or mapping that contains it; "
+                               "recursive data is not allowed")
+                        raise _Abort
+                    exp += a.cost
+                    if exp > self.budget:
+                        report(site, f"aliases ('*name') expand to more than {self.budget:,} copied "
+                               "values (an 'alias bomb'?); write the data out or use fewer aliases")
+                        raise _Abort
+                    if at + a.height - 1 > max_depth:
+                        report(site, f"data is nested more than {max_depth} levels deep once aliases "
+                               "are expanded; flatten it")
+                        raise _Abort
+                    if f is not None and f.deepest < at + a.height - 1:
+                        f.deepest = at + a.height - 1
+                    value = _copy(a.data)
+                if is_map:
+                    if state == _VALUE:
+                        data[key] = value
+                        ents[key] = (kmark, a.pos)
+                        state = _KEY
+                    else:
+                        state = self.merge_value(f, value, a.pos, mark)
+                elif f is not None:
+                    data.append(value)
+                    ents.append(a.pos)
+                else:
+                    return self.end(get_event, value, a.pos, mark)
+            else:  # pragma: no cover - the parser sends nothing else inside a document
+                raise yaml.composer.ComposerError(None, None, f"unexpected {t.__name__}", ev.start_mark)
+
+    def end(self, get_event, value: Any, positions: Any, root_mark) -> tuple[Any, Any]:
+        """After the root node: the document must end, and be the only one."""
+        get_event()  # DocumentEndEvent
+        ev = get_event()
+        if type(ev) is not StreamEndEvent:
+            raise yaml.composer.ComposerError("expected a single document in the stream", root_mark,
+                                              "but found another document", ev.start_mark)
+        return value, positions
+
+    def new_anchor(self, anchors: dict, name: str, mark) -> _Anchor:
+        if name in anchors:
+            raise yaml.composer.ComposerError(f"found duplicate anchor {name!r}; first occurrence",
+                                              anchors[name].mark, "second occurrence", mark)
+        a = anchors[name] = _Anchor(mark)
+        return a
+
+    def duplicate(self, key: str, ents: dict, mark) -> None:
+        self.report(mark, f"duplicate key {key!r} (first defined on line {ents[key][0].line + 1}); "
+                    "remove or rename one of them")
+
+    def merge_value(self, f: _Frame, value: Any, pos, mark) -> int:
+        """The value of a merge key ('<<') is read; returns the mapping's next state."""
+        f.pos[2].append(pos)
+        if type(value) is dict:
+            items = [value]
+        elif type(value) is list and all(type(v) is dict for v in value):
+            items = value
+        else:
+            self.report(mark, "a merge key ('<<') must be followed by a mapping or a list of mappings")
+            items = []
+        if f.merged is None:
+            f.merged = []
+        f.merged.extend(items)
+        return _KEY
+
+    def deep(self, site) -> None:
+        """A scalar one level below the deepest allowed list/mapping."""
+        if not self.mute:
+            self.report(site, f"data is nested more than {self.max_depth} levels deep once aliases are "
+                        "expanded; flatten it")
+            raise _Abort
+
+
+_EMPTY = object()
 
 
 def _problem_from_yaml_error(path: str, err: yaml.YAMLError, text: str) -> Problem:
@@ -331,29 +672,6 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _check_depth(text: str, path: str, max_depth: int) -> None:
-    """Raise YamlFileError if collections nest deeper than ``max_depth`` (never composes)."""
-    # Cheap upper bound first: flow depth <= number of '[' and '{'; block depth <= 2 * (prefix + 1).
-    spare = max_depth - 2 - text.count("[") - text.count("{")
-    if spare >= 0 and _long_prefix(spare // 2).search(text) is None:
-        return
-    loader = _Loader(text)
-    try:
-        depth = 0
-        while (event := loader.get_event()) is not None:
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > max_depth:
-                    m = event.start_mark
-                    raise YamlFileError([Problem(path, m.line + 1, m.column + 1, "error",
-                                                 f"lists/mappings are nested more than {max_depth} levels deep; "
-                                                 "flatten the data")])
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    finally:
-        loader.dispose()
-
-
 def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alias_expansions: int) -> LoadedYaml:
     def fail(message: str, line: int = 0, col: int = 0):
         raise YamlFileError([Problem(path, line, col, "error", message)])
@@ -378,27 +696,23 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
              "(is this a binary file, not YAML text?)", line, col)
 
+    loader = _Loader(text)
+    builder = _Builder(path, max_depth, max_alias_expansions, loader.yaml_implicit_resolvers)
     try:
-        _check_depth(text, path, max_depth)
-        loader = _Loader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        value, positions = builder.build(loader.get_event)
     except yaml.YAMLError as e:
         raise YamlFileError([_problem_from_yaml_error(path, e, text)]) from None
-    if root is None:
-        fail("the file is empty (it holds no YAML data, only blank lines or comments)")
-
-    builder = _Builder(path, max_depth, max_alias_expansions)
-    try:
-        value = builder.build(root)
     except _Abort:
-        value = None
+        value, positions = None, None
+    finally:
+        loader.dispose()
+    if value is _EMPTY:
+        fail("the file is empty (it holds no YAML data, only blank lines or comments)")
     errors = [p for p in builder.problems if p.severity == "error"]
     if errors:
         raise YamlFileError(sorted(errors, key=lambda p: (p.line, p.col)))
-    return LoadedYaml(value, root, path, [p for p in builder.problems if p.severity != "error"])
+    return LoadedYaml(value, None, path, [p for p in builder.problems if p.severity != "error"],
+                      positions=positions, text=text)
 
 
 def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_bytes: int = 2_000_000,

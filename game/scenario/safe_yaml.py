@@ -135,7 +135,7 @@ def _positions_from_node(node: Node):
         if isinstance(n, ScalarNode):
             return n.start_mark
         if id(n) not in made:
-            made[id(n)] = [n.start_mark, [], []] if isinstance(n, MappingNode) else [n.start_mark, []]
+            made[id(n)] = [n.start_mark, {}, []] if isinstance(n, MappingNode) else [n.start_mark, []]
             todo.append(n)
         return made[id(n)]
 

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,8 +144,10 @@ class App:
     def _make_manager(self):
         m = pygame_gui.UIManager(self.size, load_theme(self.settings.ui_scale))
         sizes = sorted({max(8, round(v * self.settings.ui_scale)) for v in (11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 26)})
-        m.preload_fonts([{"name": "noto_sans", "point_size": s, "style": st, "antialiased": "1"}
-                         for s in sizes for st in ("regular", "bold")])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.preload_fonts([{"name": "noto_sans", "point_size": s, "style": st, "antialiased": "1"}
+                             for s in sizes for st in ("regular", "bold")])
         return m
 
     # --- messages ----------------------------------------------------------------------

@@ -58,7 +58,7 @@ class Screen:
     def on_ui(self, event) -> None:
         fn = self.handlers.get(event.ui_element)
         if fn is not None:
-            fn(event) if _wants_event(fn) else fn()
+            fn()
 
     def set_visible(self, visible: bool) -> None:
         if self.root is not None:
@@ -99,14 +99,6 @@ class Screen:
             if el.get_object_ids() and el.get_object_ids()[-1] == f"#{object_id}":
                 return el
         return None
-
-
-def _wants_event(fn) -> bool:
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return False
-    n = code.co_argcount - (1 if hasattr(fn, "__self__") else 0)
-    return n >= 1
 
 
 def centered(app, w, h):

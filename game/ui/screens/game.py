@@ -50,7 +50,7 @@ def make_map(size, palette):
     mv = MapView(size, load_map_data())
     if palette.colourblind and hasattr(mv, "set_palette"):
         try:
-            mv.set_palette("colourblind")
+            mv.set_palette("colorblind")
         except (TypeError, ValueError, KeyError):
             pass
     return mv
@@ -156,8 +156,8 @@ class GameScreen(Screen):
         self.side = pygame.Rect(W - self.SW, self.TB, self.SW, H - self.TB)
         self.SEL = px(196)
         self.tabs_y = self.side.y + self.SEL
-        self.content = pygame.Rect(self.side.x + px(12), self.tabs_y + px(44), self.SW - px(24),
-                                   H - self.tabs_y - px(44) - px(72))
+        self.content = pygame.Rect(self.side.x + px(12), self.tabs_y + px(70), self.SW - px(24),
+                                   H - self.tabs_y - px(70) - px(72))
 
     def relayout(self):
         self.map = None
@@ -234,8 +234,8 @@ class GameScreen(Screen):
         self.handlers = {el: fn for el, fn in self.handlers.items() if el.alive()}
 
     def update(self, dt: float) -> None:
-        if self.root is None:
-            return
+        if self.root is None or not self.root.visible:
+            return      # hidden (hand-over, dialogs): rebuild when shown again
         if self.dirty.get("tab"):
             self.dirty["tab"] = False
             if self._tab_box is not None:
@@ -285,8 +285,10 @@ class GameScreen(Screen):
             its = groups[gname]
             self.label((0, y, iw, px(24)), gname.upper(), "kicker", container=sc)
             y += px(22)
-            self.label((0, y, iw, px(20)), GROUP_HELP.get(gname, ""), "muted", container=sc)
-            y += px(24)
+            for line in widgets.wrap(GROUP_HELP.get(gname, ""), widgets.font(13), iw - px(8)):
+                self.label((0, y, iw, px(20)), line, "muted", container=sc)
+                y += px(19)
+            y += px(6)
             if gname == "Requests":
                 y = self._framing_picker(sc, y, iw)
                 its = [it for it in its if getattr(it.action, "framing", None) == self.framing
@@ -576,8 +578,11 @@ class GameScreen(Screen):
         self._draw_selection(surface, pygame.Rect(side.x + px(16), side.y + px(12), side.w - px(32), self.SEL - px(20)))
         if self.tab == "actions" and not g.over:
             ap = float(g.state.budget[0, w.a(s.actor)])
-            widgets.text(surface, f"{w.name(s.actor)}: {ap:g} action point{'s' if ap != 1 else ''} left",
-                         (side.x + px(14), self.content.y - px(4)), 12, pal.muted, anchor="bottomleft")
+            widgets.text(surface, getattr(w.actor(s.actor), "short_name", None) or w.name(s.actor), (side.x + px(14), self.content.y - px(6)), 13, pal.text,
+                         bold=True, anchor="bottomleft")
+            col = pal.accent if ap > 0 else pal.oppose
+            widgets.text(surface, f"{ap:g} action point{'s' if ap != 1 else ''} left",
+                         (side.right - px(14), self.content.y - px(6)), 13, col, bold=True, anchor="bottomright")
 
     def _draw_selection(self, surface, r) -> None:
         pal = self.app.palette
@@ -635,7 +640,12 @@ class GameScreen(Screen):
     def draw_over(self, surface) -> None:
         if self.app.top is not self:
             return
-        tip = self.map.tooltip_text() if self.map.hovered else None
+        if not self.map.hovered:
+            return
+        if hasattr(self.map, "draw_tooltip"):
+            self.map.draw_tooltip(surface, self.mouse)
+            return
+        tip = self.map.tooltip_text()
         if not tip:
             return
         pal = self.app.palette

@@ -47,7 +47,11 @@ class RolesScreen(Screen):
                            object_id=ObjectID(None, "@card"))
             human = a.id in self.humans
             bw = px(150)
-            self.label((px(22), px(10), cw - bw - px(50), px(28)), a.name, "h3", container=card)
+            name = a.name
+            fnt_b = widgets.font(15, True)
+            while fnt_b.size(name)[0] > cw - bw - px(60) and len(name) > 6:
+                name = name[:-2].rstrip() + "…" if not name.endswith("…") else name[:-3].rstrip() + "…"
+            self.label((px(22), px(10), cw - bw - px(50), px(28)), name, "h3", container=card)
             self.label((px(22), px(36), cw - bw - px(50), px(22)), KIND.get(a.kind, a.kind), "muted", container=card)
             desc = " ".join(str(a.description or "").split())
             fnt = widgets.font(13)

@@ -175,7 +175,7 @@ def line_chart(surface, rect, pal: Palette, title: str, series: list[tuple[str, 
         s = pygame.Surface(band_rect.size, pygame.SRCALPHA)
         s.fill((*pal.accent, 40))
         surface.blit(s, band_rect)
-        text(surface, band[2], (plot.right - px(4), band_rect.y - px(2)), 11, pal.accent, anchor="bottomright")
+        text(surface, band[2], (plot.x + px(6), band_rect.y + px(2)), 11, pal.accent, anchor="topleft")
     for name, vs, col in series:
         if not vs:
             continue

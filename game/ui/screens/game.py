@@ -540,8 +540,13 @@ class GameScreen(Screen):
         W, H = self.app.size
         g, w, s = self.game, self.world, self.session
         self.map.draw(surface)
-        legend_h = px(92)
-        lr = pygame.Rect(self.map_rect.x + px(12), self.map_rect.bottom - legend_h - px(12), px(260), legend_h)
+        try:
+            lg = self.map.legend() if hasattr(self.map, "legend") else {}
+            n = len(lg.get("items", [])) if isinstance(lg, dict) else 0
+            legend_h = 10 + 22 + 6 + (38 if isinstance(lg, dict) and lg.get("stops") else 0) + 18 * n + 8
+        except (AttributeError, TypeError, KeyError):
+            legend_h = 92
+        lr = pygame.Rect(self.map_rect.x + px(12), self.map_rect.bottom - legend_h - px(12), 260, legend_h)
         try:
             self.map.draw_legend(surface, lr)
         except (AttributeError, TypeError):

@@ -62,6 +62,8 @@ class RolesScreen(Screen):
                 text = "Person" if human else "Computer"
                 tip = (f"{a.name} is played by a person. Click to give it to the computer."
                        if human else f"{a.name} is played by the computer. Click to play it yourself.")
+                if a.description:
+                    tip += "\n\n" + " ".join(str(a.description).split())
                 self.button((cw - bw - px(18), (rh - px(42)) // 2, bw, px(42)), text,
                             (lambda aid=a.id: self.toggle(aid)), tip=tip, cls="human" if human else "ai",
                             oid=f"seat_{a.id}", container=card)

@@ -64,6 +64,7 @@ class App:
         if size:
             self.settings.window_size = f"{size[0]}x{size[1]}"
         pygame.init()
+        widgets._font.cache_clear()       # fonts die with pygame.quit(); a new App starts fresh
         pygame.display.set_caption("Collective Security")
         self.size = self.settings.size()
         self.window = pygame.display.set_mode(self.size)

@@ -95,5 +95,4 @@ def screenshot_main(args) -> int:
     except (OSError, pygame.error) as exc:
         return _fail(f"cannot write {out}: {exc}")
     print(f"wrote {out} ({size[0]}x{size[1]}, {args.screen})")
-    pygame.quit()
     return 0

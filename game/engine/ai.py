@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.engine.fastmath import clip
 from game.engine import actions as act
 from game.engine.positions import K, crisis_view
 from game.engine.state import AT_HOME, State
@@ -38,7 +39,7 @@ class Features:
         self.world, self.state = world, state
         fighters = state.group_strength.sum(axis=1)                                 # (R, N)
         self.fighters_near = fighters @ world.foreign_adjacency                    # (R, N)
-        self.threat = state.violence + np.clip(self.fighters_near / 1500.0, 0.0, 1.0)  # (R, N)
+        self.threat = state.violence + clip(self.fighters_near / 1500.0, 0.0, 1.0)  # (R, N)
         self._country_cache: dict[int, dict] = {}
 
     def country(self, a: int) -> dict:
@@ -53,7 +54,7 @@ class Features:
                 cv = crisis_view(w, s, a)
                 out = {
                     "violence": cv.violence, "instability": cv.instability, "evidence": cv.evidence,
-                    "pressure": np.clip(self.fighters_near[:, regs].max(axis=1) / 1500.0, 0, 1),
+                    "pressure": clip(self.fighters_near[:, regs].max(axis=1) / 1500.0, 0, 1),
                     "refugees_in": s.refugees_in[:, regs].sum(axis=1) / max(w.actor(w.actor_ids[a]).refugee_capacity, 1),
                     "aid": s.aid[:, regs].mean(axis=1),
                 }
@@ -138,7 +139,7 @@ def build_candidates(world: World, actor_id: str) -> list[Candidate]:
         if world.foreign_adjacency[r].any():
             def score_rb(f, r=r):
                 s = f.state
-                return (_w(world, a, "border_security") * np.clip(f.fighters_near[:, r] / 1000.0, 0, 1)
+                return (_w(world, a, "border_security") * clip(f.fighters_near[:, r] / 1000.0, 0, 1)
                         * (1.0 - s.border_security[:, r]) * 2.0 - 0.15)
             out.append(Candidate(act.ReinforceBorder(actor_id, region=world.region_ids[r]), score_rb))
 
@@ -150,7 +151,7 @@ def build_candidates(world: World, actor_id: str) -> list[Candidate]:
             crowded = c["refugees_in"] - 0.8             # past 80% of what it can take in
             return ((_w(world, a, "border_security") * (crowded + 0.3 * other["violence"])
                      - _w(world, a, "humanitarian") * 0.3 - _w(world, a, "kin_protection") * kin * 0.5)
-                    * np.clip(other["violence"] * 5.0, 0.0, 1.0) - 0.05)
+                    * clip(other["violence"] * 5.0, 0.0, 1.0) - 0.05)
         def score_open(f, b=b, kin=kin):
             c = f.country(a)
             other = f.country(b)
@@ -227,7 +228,7 @@ class AIPlayer:
                 want = (value > 0) & (count < MAX_ACTIONS_PER_TURN)
                 if not want.any():
                     break
-                for c in np.unique(choice[want]):
+                for c in np.flatnonzero(np.bincount(choice[want], minlength=len(cands))):
                     runs = want & (choice == c)
                     used[runs, c] = True
                     verdict = cands[c].action.validate(self.world, state)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.fastmath import clip
 from game.engine.state import DEPLOYED, State
 from game.engine.world import World
 
@@ -39,46 +40,50 @@ def _open_foreign(world: World, state: State) -> np.ndarray:
 
 
 def advance(world: World, state: State, rng: np.random.Generator, days: int) -> None:
-    """Advance every run by ``days`` daily steps."""
+    """Advance every run by ``days`` daily steps.
+
+    Presence and open borders change only with decisions, so they are computed once a turn.
+    """
+    units = presence(world, state)
+    open_foreign = _open_foreign(world, state)
     for _ in range(days):
-        _step(world, state, rng)
+        _step(world, state, rng, units, open_foreign)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
     state.equipment *= 0.97 ** days
     state.aid *= 0.93 ** days
 
 
-def _step(world: World, state: State, rng: np.random.Generator) -> None:
+def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarray,
+          open_foreign: np.ndarray) -> None:
     p = world.params
     R, N = state.violence.shape
     pop0 = np.maximum(world.population0, 1.0)
     v, s, ten = state.violence, state.stability, state.tension
-    units = presence(world, state)
     deg = np.maximum(world.adjacency.sum(axis=1), 1.0)
 
     # Armed groups: recruit, press across borders, suffer attrition.
     fighters = state.group_strength.sum(axis=1)                                  # (R, N)
-    organised = np.clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
+    organised = clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
     if len(world.group_ids):
         _move_groups(world, state, units)
         gs = state.group_strength
         gs *= 1.0 + RECRUITMENT * ((1 - s) * (1 - state.control))[:, None, :]
-        gs *= np.clip(1.0 - p.attrition * units, 0.0, 1.0)[:, None, :]
+        gs *= clip(1.0 - p.attrition * units, 0.0, 1.0)[:, None, :]
         fighters = gs.sum(axis=1)
-        organised = np.clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
+        organised = clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
 
     # Violence.
-    remaining = np.clip(state.population / pop0 - state.displaced / pop0, 0.0, 1.0)
+    remaining = clip(state.population / pop0 - state.displaced / pop0, 0.0, 1.0)
     fuel = p.escalation * ten * (1.0 - s) * v * (1.0 - v) * remaining
     spread = p.spread * ten * (v @ world.adjacency) / deg
     armed = ARMED_VIOLENCE * organised * (1.0 - v)
     shock = rng.normal(0.0, p.noise, (R, N)) * v
     new_v = v + fuel + spread + armed - p.decay * v - p.suppression * units * v + shock
-    new_v = np.clip(new_v, 0.0, 1.0)
+    new_v = clip(new_v, 0.0, 1.0)
 
     # Casualties and flight.
-    deaths = p.lethality * new_v ** 2 * state.population * (1.0 - 0.3 * np.clip(state.aid, 0, 1))
+    deaths = p.lethality * new_v ** 2 * state.population * (1.0 - 0.3 * clip(state.aid, 0, 1))
     fleeing = p.flight * new_v ** 3 * np.maximum(state.population - state.displaced - deaths, 0.0)
-    open_foreign = _open_foreign(world, state)                                  # (R, N, N)
     n_open = open_foreign.sum(axis=2)
     abroad = np.where(n_open > 0, fleeing * p.cross_border_share, 0.0)
     internal = fleeing - abroad
@@ -92,7 +97,7 @@ def _step(world: World, state: State, rng: np.random.Generator) -> None:
 
     state.casualties = state.casualties + deaths
     state.population = np.maximum(state.population - deaths - abroad + going_home, 0.0)
-    state.displaced = np.clip(state.displaced + internal - returning, 0.0, state.population)
+    state.displaced = clip(state.displaced + internal - returning, 0.0, state.population)
     state.refugees_out = np.maximum(state.refugees_out + abroad - going_home, 0.0)
     state.refugees_in = np.maximum(state.refugees_in + arriving - back_from, 0.0)
     state.peak_displaced = np.maximum(state.peak_displaced, state.displaced)
@@ -100,11 +105,11 @@ def _step(world: World, state: State, rng: np.random.Generator) -> None:
 
     # Stability, tension, control.
     recovery = p.stability_recovery * (1.0 - new_v) * (1.0 - s) * (0.5 + 0.5 * state.control)
-    state.stability = np.clip(s + recovery + 0.02 * np.clip(state.aid, 0, 1) - 0.15 * new_v * s
+    state.stability = clip(s + recovery + 0.02 * clip(state.aid, 0, 1) - 0.15 * new_v * s
                               - 0.01 * organised, 0.0, 1.0)
-    state.tension = np.clip(ten - p.burnout * new_v * ten + 0.01 * organised * (1 - ten), 0.0, 1.0)
-    state.control = np.clip(state.control - 0.03 * organised * np.clip(1.0 - units, 0, 1)
-                            + 0.02 * np.clip(units, 0, 1) * (1.0 - state.control), 0.0, 1.0)
+    state.tension = clip(ten - p.burnout * new_v * ten + 0.01 * organised * (1 - ten), 0.0, 1.0)
+    state.control = clip(state.control - 0.03 * organised * clip(1.0 - units, 0, 1)
+                            + 0.02 * clip(units, 0, 1) * (1.0 - state.control), 0.0, 1.0)
     state.violence = new_v
     # Reinforced borders slip back toward their peacetime level without upkeep.
     state.border_security += BORDER_RELAXATION * (world.border_security0 - state.border_security)
@@ -114,7 +119,7 @@ def _move_groups(world: World, state: State, units: np.ndarray) -> None:
     """Fighters slip from their regions into neighbouring regions across weak borders."""
     p = world.params
     gs = state.group_strength                                                   # (R, G, N)
-    guard = np.clip(state.border_security + 0.4 * units, 0.0, 1.0)             # (R, N)
+    guard = clip(state.border_security + 0.4 * units, 0.0, 1.0)             # (R, N)
     for g in range(len(world.group_ids)):
         target = state.group_target[:, g]
         has = target >= 0

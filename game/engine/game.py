@@ -239,10 +239,11 @@ class Game:
         self._current.phases["decisions"] = {"actions": []}
         items = run_events(self.world, s, self.rng, self.humans, self.narrate)
         self._current.phases["events"] = {"items": items}
-        self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
-        self._current = TurnRecord(self._current.turn, self._current.date,
-                                   {k: _deep(v) for k, v in self._current.phases.items()})
         self._turn_snapshot_actions: list[act.Action] = []
+        if self.humans:  # undo needs the state as the turn began; AI-only games skip the copy
+            self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
+            self._current = TurnRecord(self._current.turn, self._current.date,
+                                       {k: _deep(v) for k, v in self._current.phases.items()})
 
     def _apply_default_choice(self, offer) -> None:
         action = act.ChooseOption(offer["actor"], event=offer["event"], choice=0)

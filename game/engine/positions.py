@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from game.engine.fastmath import clip
 from game.engine.state import State
 from game.engine.world import INTEREST_KEYS, World
 
@@ -71,18 +72,18 @@ def crisis_view(world: World, state: State, requester: int) -> CrisisView:
     total = fighters.sum(axis=1)
     backed = (fighters * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else total * 0
     evidence = np.where(total > 0, backed / np.maximum(total, 1e-9), 0.0)
-    evidence = np.clip(evidence + state.perceived_external[:, requester], 0.0, 1.0)
+    evidence = clip(evidence + state.perceived_external[:, requester], 0.0, 1.0)
     per_100k = total / max(pop0 / 1e5, 1e-9)
-    organised = np.clip(per_100k / 50.0, 0.0, 1.0)
+    organised = clip(per_100k / 50.0, 0.0, 1.0)
     vmax = v.max(axis=1)
     tension = state.tension[:, regs].mean(axis=1)
     return CrisisView(
         violence=vmax,
         instability=1.0 - state.stability[:, regs].min(axis=1),
-        displaced_share=np.clip(displaced / max(pop0, 1.0), 0.0, 1.0),
+        displaced_share=clip(displaced / max(pop0, 1.0), 0.0, 1.0),
         evidence=evidence,
         organised=organised,
-        quagmire=np.clip(tension * vmax * (1.0 - evidence) * 2.0, 0.0, 1.0),
+        quagmire=clip(tension * vmax * (1.0 - evidence) * 2.0, 0.0, 1.0),
         regions=regs,
     )
 
@@ -97,8 +98,8 @@ def spillover_threat(world: World, state: State, member: int, crisis: CrisisView
     fighters_near = (state.group_strength.sum(axis=1) @ world.adjacency[:, own]).sum(axis=1)
     refugees = state.refugees_in[:, own].sum(axis=1)
     capacity = max(world.actor(world.actor_ids[member]).refugee_capacity, 1)
-    return np.clip(np.maximum(near_violence, 0.0) + refugees / capacity * 0.5
-                   + np.clip(fighters_near / 2000.0, 0, 1), 0.0, 1.0)
+    return clip(np.maximum(near_violence, 0.0) + refugees / capacity * 0.5
+                   + clip(fighters_near / 2000.0, 0, 1), 0.0, 1.0)
 
 
 def member_utility(world: World, state: State, member: int, requester: int, level: int,
@@ -113,7 +114,7 @@ def member_utility(world: World, state: State, member: int, requester: int, leve
     troops = level >= TROOP_LEVEL
     tie = world.ties[member, requester]
     threat = spillover_threat(world, state, member, crisis)
-    stake = np.clip(crisis.severity * 3.0 + crisis.instability * 0.2, 0.0, 1.0)   # what is at stake at all
+    stake = clip(crisis.severity * 3.0 + crisis.instability * 0.2, 0.0, 1.0)   # what is at stake at all
     kin = float(world.kin_share[member, crisis.regions].max()) if len(crisis.regions) else 0.0
     terms = {
         "regime": w[K["regime_security"]] * max(tie, 0.0) * crisis.instability * effect,
@@ -121,7 +122,7 @@ def member_utility(world: World, state: State, member: int, requester: int, leve
         "humanitarian": 0.6 * w[K["humanitarian"]] * np.maximum(crisis.violence, crisis.displaced_share * 4) * effect,
         "credibility": 0.4 * w[K["alliance_credibility"]] * effect * stake,
         "duty": LEVEL_DUTY[level] * (0.5 + w[K["alliance_credibility"]]) * float(member_of_body)
-                + (0.25 * (1.0 - domestic) * float(member_of_body) * np.clip(crisis.severity * 4.0, 0.0, 1.0)
+                + (0.25 * (1.0 - domestic) * float(member_of_body) * clip(crisis.severity * 4.0, 0.0, 1.0)
                    if troops else 0.0),
         "influence": 0.5 * w[K["regional_influence"]] * effect * (float(contributes) if troops else 1.0) * (0.3 + 0.7 * stake),
         "cost": -w[K["cost_aversion"]] * cost * float(contributes) * (0.4 + crisis.quagmire),

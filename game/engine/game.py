@@ -126,12 +126,11 @@ class Game:
         if not self._turn_snapshot_actions:
             return False
         keep = self._turn_snapshot_actions[:-1]
-        self.state, self.rng = self._turn_snapshot[0].copy(), self._clone_rng(self._turn_snapshot[1])
-        self._current = self._turn_snapshot[2]
-        self._current = TurnRecord(self._current.turn, self._current.date,
-                                   {k: _deep(v) for k, v in self._current.phases.items()}, dict(self._current.indicators))
+        state, rng, record, log_length = self._turn_snapshot
+        self.state, self.rng = state.copy(), self._clone_rng(rng)
+        self._current = TurnRecord(record.turn, record.date, _deep(record.phases), dict(record.indicators))
         # drop this turn's log entries after the snapshot and replay the kept actions
-        self.log = self.log[: self._turn_snapshot[3]]
+        self.log = self.log[:log_length]
         self._turn_snapshot_actions = []
         for a in keep:
             self.submit(a)

@@ -696,16 +696,17 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
              "(is this a binary file, not YAML text?)", line, col)
 
-    loader = _Loader(text)
-    builder = _Builder(path, max_depth, max_alias_expansions, loader.yaml_implicit_resolvers)
     try:
-        value, positions = builder.build(loader.get_event)
+        builder, value, positions = _build(text, path, max_depth, max_alias_expansions, _Loader)
     except yaml.YAMLError as e:
-        raise YamlFileError([_problem_from_yaml_error(path, e, text)]) from None
-    except _Abort:
-        value, positions = None, None
-    finally:
-        loader.dispose()
+        if "maximum nesting depth" not in str(e) or _Loader is yaml.SafeLoader:
+            raise YamlFileError([_problem_from_yaml_error(path, e, text)]) from None
+        # Newer libyaml refuses deep nesting itself, reading ahead of our own depth check; the
+        # pure-Python parser has no such limit, so it finds the exact place our limit is passed.
+        try:
+            builder, value, positions = _build(text, path, max_depth, max_alias_expansions, yaml.SafeLoader)
+        except yaml.YAMLError as e2:
+            raise YamlFileError([_problem_from_yaml_error(path, e2, text)]) from None
     if value is _EMPTY:
         fail("the file is empty (it holds no YAML data, only blank lines or comments)")
     errors = [p for p in builder.problems if p.severity == "error"]
@@ -713,6 +714,19 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         raise YamlFileError(sorted(errors, key=lambda p: (p.line, p.col)))
     return LoadedYaml(value, None, path, [p for p in builder.problems if p.severity != "error"],
                       positions=positions, text=text)
+
+
+def _build(text: str, path: str, max_depth: int, max_alias_expansions: int, loader_class):
+    """(builder, data, positions) from one parser; YAML errors propagate."""
+    loader = loader_class(text)
+    builder = _Builder(path, max_depth, max_alias_expansions, loader.yaml_implicit_resolvers)
+    try:
+        value, positions = builder.build(loader.get_event)
+    except _Abort:
+        value, positions = None, None
+    finally:
+        loader.dispose()
+    return builder, value, positions
 
 
 def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_bytes: int = 2_000_000,

@@ -39,6 +39,66 @@ def load_theme(scale: float) -> dict:
     return theme
 
 
+try:
+    import ctypes
+    import ctypes.util
+    _LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if sys.platform.startswith("linux") else None
+    if _LIBC is not None and not hasattr(_LIBC, "malloc_trim"):
+        _LIBC = None
+except (OSError, ImportError):
+    _LIBC = None
+
+
+def _patch_theme_id_cache() -> None:
+    """Work around a pygame_gui 0.6 memory leak in ``build_all_combined_ids``.
+
+    Its cache key is ``str(a).join(str(b).join(str(c)).join(str(d)))``: ``str.join`` over a
+    string puts the separator between every *character*, so each key is a string of up to
+    a megabyte, and one is kept forever for every distinct element id path (every action
+    button, every role card). That alone cost ~150 MB in a short session. Same result, keyed
+    by a tuple of the id lists instead.
+    """
+    from pygame_gui.core.ui_appearance_theme import UIAppearanceTheme
+    if getattr(UIAppearanceTheme.build_all_combined_ids, "_cs_patched", False):
+        return
+
+    def build_all_combined_ids(self, element_base_ids, element_ids, class_ids, object_ids):
+        key = tuple(None if v is None else tuple(v) for v in (element_base_ids, element_ids, class_ids, object_ids))
+        cache = self.__dict__.setdefault("_cs_combined_ids", {})
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        combined_ids: list[str] = []
+        if None not in (object_ids, element_ids, class_ids, element_base_ids):
+            if not (len(object_ids) == len(element_ids) == len(class_ids) == len(element_base_ids)):
+                raise ValueError(f"Object & class ID hierarchy is not equal in length to Element ID hierarchy"
+                                 f" Element IDs: {element_ids}\nClass IDs: {class_ids}\nObject IDs: {object_ids}\n")
+            if element_ids:
+                self._get_next_id_node(None, element_base_ids, element_ids, class_ids, object_ids, 0,
+                                       len(element_ids), combined_ids)
+            current = combined_ids[:]
+            done = False
+            while not done:
+                if current:
+                    for i, cid in enumerate(current):
+                        dot = cid.find(".")
+                        if dot == -1:
+                            done = True
+                        else:
+                            current[i] = cid[dot + 1:]
+                            combined_ids.append(current[i])
+                else:
+                    done = True
+        cache[key] = combined_ids
+        return combined_ids
+
+    build_all_combined_ids._cs_patched = True
+    UIAppearanceTheme.build_all_combined_ids = build_all_combined_ids
+
+
+_patch_theme_id_cache()
+
+
 @dataclass
 class Session:
     """The game being played: the scenario file, the engine game and the human seats."""
@@ -88,18 +148,17 @@ class App:
 
     def push(self, screen) -> None:
         screen.depth = len(self.stack)
-        if not screen.transparent:
-            for s in self.stack:
-                s.set_visible(False)
         self.stack.append(screen)
-        screen.enter()
+        self._show_visible()
+        self._release()
 
     def pop(self):
         screen = self.stack.pop()
         screen.exit()
-        self._show_visible()
-        if self.top is not None and hasattr(self.top, "resumed"):
+        rebuilt = self._show_visible()
+        if self.top is not None and self.top not in rebuilt and hasattr(self.top, "resumed"):
             self.top.resumed()
+        self._release()
         return screen
 
     def replace(self, screen) -> None:
@@ -108,12 +167,49 @@ class App:
             self.stack.pop().exit()
         self.push(screen)
 
-    def _show_visible(self) -> None:
-        visible = True
-        for s in reversed(self.stack):
-            s.set_visible(visible)
-            if not s.transparent:
-                visible = False
+    def _show_visible(self) -> set:
+        """Only the top screen's widgets are shown. A screen covered by an opaque screen has
+        its widgets destroyed (rebuilt when uncovered); screens under a dialog keep theirs,
+        hidden, and the dialog shows a dimmed picture of them. Returns the screens built."""
+        n = len(self.stack)
+        base = max((i for i, s in enumerate(self.stack) if not s.transparent), default=0)
+        built = set()
+        for i, s in enumerate(self.stack):
+            if i < base:
+                if s.root is not None:
+                    s.clear()
+                continue
+            if s.root is None:
+                s.build_root()
+                built.add(s)
+            s.set_visible(i == n - 1)
+        return built
+
+    def render_below(self, screen) -> pygame.Surface:
+        """A dimmed picture of what is under ``screen`` (the backdrop of a dialog)."""
+        i = self.stack.index(screen) if screen in self.stack else len(self.stack)
+        surf = pygame.Surface(self.size).convert() if pygame.display.get_surface() else pygame.Surface(self.size)
+        surf.fill(self.palette.bg)
+        if i > 0:
+            below = self.stack[i - 1]
+            if below.root is None:
+                below.build_root()
+            below.set_visible(True)
+            below.draw(surf)
+            self.manager.draw_ui(surf)
+            below.set_visible(False)
+        surf.fill((72, 72, 72), special_flags=pygame.BLEND_MULT)      # the old #05080CB8 scrim
+        surf.fill((4, 6, 9), special_flags=pygame.BLEND_ADD)
+        return surf
+
+    @staticmethod
+    def _release() -> None:
+        """Give memory freed by destroyed widgets back to the system (glibc only)."""
+        if _LIBC is not None:
+            try:
+                _LIBC.malloc_trim(0)
+            except (AttributeError, OSError):
+                pass
 
     def find_screen(self, name: str):
         for s in reversed(self.stack):
@@ -139,11 +235,19 @@ class App:
         for s in self.stack:
             if hasattr(s, "relayout"):
                 s.relayout()
-            s.build_root()
         self._show_visible()
+        self._release()
 
     def _make_manager(self):
         m = pygame_gui.UIManager(self.size, load_theme(self.settings.ui_scale))
+        # load the theme font from its file (FreeType streams it) instead of a bytes copy per size
+        fd = m.get_theme().get_font_dictionary()
+        paths = fd.known_font_paths.get("noto_sans")
+        if paths:
+            data = Path(pygame_gui.__file__).parent / "data"
+            files = [data / getattr(loc, "resource", "") for loc, _ in paths]
+            if all(f.is_file() for f in files):
+                fd.known_font_paths["noto_sans"] = [(str(f), False) for f in files]
         sizes = sorted({max(8, round(v * self.settings.ui_scale)) for v in (11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 26)})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -168,10 +272,14 @@ class App:
             game = Game(loaded.scenario, seed=seed, humans=tuple(humans))
         order = [a for a in game.world.actor_ids if a in set(humans)]
         self.session = Session(loaded, ref, game, order, 0, seed)
-        self.replace(GameScreen(self))
-        if len(order) > 1:
+        if len(order) > 1:      # hot-seat: the game's widgets are built when the first player takes the seat
             from game.ui.screens.handover import HandoverScreen
+            while self.stack:
+                self.stack.pop().exit()
+            self.stack.append(GameScreen(self))
             self.push(HandoverScreen(self))
+        else:
+            self.replace(GameScreen(self))
 
     def reload_scenario(self) -> None:
         """F5: reload the scenario file from disk and restart it; keep the game if broken."""
@@ -244,7 +352,7 @@ class App:
         surface.fill(self.palette.bg)
         first = 0
         for i in range(len(self.stack) - 1, -1, -1):
-            if not self.stack[i].transparent:
+            if not self.stack[i].transparent or getattr(self.stack[i], "backdrop", None) is not None:
                 first = i
                 break
         for s in self.stack[first:]:

@@ -23,6 +23,7 @@ class Screen:
         self.root: UIPanel | None = None
         self.handlers: dict = {}
         self.depth = 0
+        self.backdrop: pygame.Surface | None = None   # dialogs: a dimmed picture of the screen below
 
     # --- life cycle ------------------------------------------------------------------
     def enter(self) -> None:
@@ -35,12 +36,13 @@ class Screen:
         self.clear()
         w, h = self.app.size
         rect = pygame.Rect(0, 0, w, h)
-        if self.transparent:   # a dimming panel that also stops clicks reaching the screen below
-            self.root = UIPanel(rect, starting_height=1 + 60 * self.depth, manager=self.app.manager,
-                                object_id=ObjectID("#scrim", None))
-        else:                  # a bare container: clicks outside widgets reach handle_event (the map)
-            self.root = UIContainer(rect, manager=self.app.manager, starting_height=1 + 60 * self.depth,
-                                    object_id=ObjectID("#screen_root", None))
+        if self.transparent:
+            # a dialog: the screen below is drawn once, dimmed, as a picture (its widgets are hidden, so
+            # they take no clicks); a full-window scrim panel cost four window-sized surfaces
+            self.backdrop = self.app.render_below(self)
+        # a bare container: clicks outside widgets reach handle_event (the map)
+        self.root = UIContainer(rect, manager=self.app.manager, starting_height=1 + 60 * self.depth,
+                                object_id=ObjectID("#scrim" if self.transparent else "#screen_root", None))
         self.build()
 
     def build(self) -> None:
@@ -50,6 +52,7 @@ class Screen:
         if self.root is not None:
             self.root.kill()
         self.root = None
+        self.backdrop = None
         self.handlers.clear()
 
     def owns(self, element) -> bool:

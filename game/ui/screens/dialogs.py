@@ -24,6 +24,10 @@ class Dialog(Screen):
                              object_id=ObjectID(None, "@card"))
         return pygame.Rect(0, 0, r.w, r.h)
 
+    def draw(self, surface) -> None:
+        if self.backdrop is not None:
+            surface.blit(self.backdrop, (0, 0))
+
     def handle_event(self, event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.pop()

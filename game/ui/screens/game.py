@@ -407,7 +407,8 @@ class GameScreen(Screen):
         self.changed()
 
     def changed(self) -> None:
-        self.map.set_state(self.game.state)
+        if self.map is not None:
+            self.map.set_state(self.game.state)
         self._council_cache = None
         self.dirty["tab"] = True
         self.dirty["news"] = True
@@ -449,8 +450,6 @@ class GameScreen(Screen):
 
     def resumed(self) -> None:
         self.changed()
-        if self.root is not None:
-            self.build_root()
 
     def set_overlay(self, name: str) -> None:
         self.overlay = name

@@ -25,10 +25,10 @@ from game.ui.map_data import COAST, COUNTRY, EDGE, REGION, SHORE, MapData, load_
 
 TILE = 256
 SETTLE = 0.12          # seconds without zoom change before re-rasterising
-BUDGET = 0.0012        # seconds of background work per frame: a unit starts only while within it
-LINES_PER_UNIT = 12    # border polylines drawn per tile unit
+BUDGET = 0.0007        # seconds of background work per frame: a unit starts only while within it
+LINES_PER_UNIT = 8     # border polylines drawn per tile unit
 LABELS_PER_UNIT = 12   # label candidates gathered/placed per label unit
-MAX_TILES = 220
+MAX_TILES = 28         # detail tile surfaces kept (LRU); the canvas holds what is on screen
 OVERLAYS = ("control", "violence", "displacement", "stability", "none")
 AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3   # game.engine.state codes
 
@@ -47,11 +47,15 @@ class Label:
 
 
 class _Layer:
-    """Tiles at one scale: (tx, ty) -> [surface, generation]."""
+    """Tiles at one scale: (tx, ty) -> [surface or None, generation, serial], least recently used first.
+    The surface is None when evicted while the canvas still shows it (and always for the overview layer,
+    whose tiles live in one picture, ``big``)."""
 
     def __init__(self, scale: float):
         self.scale = scale
         self.tiles: dict[tuple[int, int], list] = {}
+        self.nsurf = 0          # tiles holding a surface
+        self.stale = True       # some tile may need (re)rendering (overview layer)
 
 
 def clip_ring(p: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -84,6 +88,13 @@ def _polygon(surf, colour, pts: np.ndarray, off: np.ndarray) -> None:
         if len(q) < 3:
             return
     pygame.draw.polygon(surf, colour, q.tolist())
+
+
+def _subtract(r: pygame.Rect, p: pygame.Rect) -> list[pygame.Rect]:
+    """r minus p (p inside r) as up to four rects: top, bottom, left, right."""
+    out = [pygame.Rect(r.x, r.y, r.w, p.y - r.y), pygame.Rect(r.x, p.bottom, r.w, r.bottom - p.bottom),
+           pygame.Rect(r.x, p.y, p.x - r.x, p.h), pygame.Rect(p.right, p.y, r.right - p.right, p.h)]
+    return [q for q in out if q.w > 0 and q.h > 0]
 
 
 def strength_text(n: float) -> str:
@@ -129,7 +140,6 @@ class MapView:
         self.scale = 1.0
         self.origin = [0.0, 0.0]
         self._layer: _Layer | None = None
-        self._snap = None
         self._overview: _Layer | None = None
         self._zoom_t = 0.0
         self.budget = BUDGET
@@ -137,8 +147,11 @@ class MapView:
         self._job = None                        # (kind, layer/scale, tile, generator) in progress
         self._label_job = None
         self._canvas = None
-        self._canvas_spare = None
-        self._scratch = None
+        self._idle_key = None                   # background state last found with nothing to do
+        self._vis_sorted = None                 # visible tiles, nearest the centre first
+        self._serial = 0                        # tile render counter (what a canvas slot shows)
+        self._pool: list[pygame.Surface] = []   # evicted tile surfaces for reuse
+        self._ov_scratch = None
         fb = [self.data.features[f].bbox for f in self.data.draw_order]
         self._order_bb = np.array(fb, float).reshape(-1, 4)
         self._border_bb = np.array([b.bbox for b in self.data.borders], float).reshape(-1, 4)
@@ -252,6 +265,7 @@ class MapView:
         for layer in (self._layer, self._overview):
             if layer is None:
                 continue
+            layer.stale = True
             for (tx, ty), t in layer.tiles.items():
                 if boxes is None or self._tile_touches(layer.scale, tx, ty, boxes):
                     t[1] = -1
@@ -477,7 +491,10 @@ class MapView:
         """Generator rasterising a tile; yields between units (a polygon, a hatch, a few lines).
         The finished surface is left in ``self._job_result``."""
         s, pal, feats = layer.scale, self.pal, self.data.features
-        surf = pygame.Surface((TILE, TILE))
+        if layer is self._overview:                 # copied into the overview picture when done
+            surf = self._ov_scratch = self._ov_scratch or pygame.Surface((TILE, TILE))
+        else:
+            surf = self._pool.pop() if self._pool else pygame.Surface((TILE, TILE))
         surf.fill(pal["void"])
         ox, oy = tx * TILE, ty * TILE
         wx0, wy0, wx1, wy1 = ox / s, oy / s, (ox + TILE) / s, (oy + TILE) / s
@@ -551,39 +568,55 @@ class MapView:
         stripes.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
         surf.blit(stripes, (0, 0))
 
-    def _visible_tiles(self, scale: float, margin: int = 0):
+    def _visible_range(self, scale: float, margin: int = 0):
+        """Inclusive tile range (tx0, ty0, tx1, ty1) under the view at scale, clipped to the map."""
         x0 = self.origin[0] * scale
         y0 = self.origin[1] * scale
         tx0, ty0 = int(math.floor(x0 / TILE)) - margin, int(math.floor(y0 / TILE)) - margin
         tx1 = int(math.floor((x0 + self.rect.w - 1) / TILE)) + margin
         ty1 = int(math.floor((y0 + self.rect.h - 1) / TILE)) + margin
         mx, my = int(math.ceil(self._map_w * scale / TILE)), int(math.ceil(self._map_h * scale / TILE))
-        return [(tx, ty) for ty in range(max(ty0, 0), min(ty1, my - 1) + 1)
-                for tx in range(max(tx0, 0), min(tx1, mx - 1) + 1)]
+        return max(tx0, 0), max(ty0, 0), min(tx1, mx - 1), min(ty1, my - 1)
+
+    def _visible_tiles(self, scale: float, margin: int = 0):
+        tx0, ty0, tx1, ty1 = self._visible_range(scale, margin)
+        return [(tx, ty) for ty in range(ty0, ty1 + 1) for tx in range(tx0, tx1 + 1)]
 
     # ---------------------------------------------------------------- background work
     def _next_tile(self, settled: bool):
         """The most urgent tile to (re)render: (layer, tile) or None."""
         layer, gen = self._layer, self._gen
+        tiles = layer.tiles
         if settled:
-            vis = self._visible_tiles(layer.scale)
-            cx = (self.origin[0] * layer.scale + self.rect.w / 2) / TILE
-            cy = (self.origin[1] * layer.scale + self.rect.h / 2) / TILE
-            vis.sort(key=lambda t: (t[0] + 0.5 - cx) ** 2 + (t[1] + 0.5 - cy) ** 2)
+            rng = self._visible_range(layer.scale)
+            key = (layer.scale, rng)
+            if self._vis_sorted is None or self._vis_sorted[0] != key:
+                vis = self._visible_tiles(layer.scale)
+                cx, cy = (rng[0] + rng[2] + 1) / 2, (rng[1] + rng[3] + 1) / 2
+                vis.sort(key=lambda t: (t[0] + 0.5 - cx) ** 2 + (t[1] + 0.5 - cy) ** 2)
+                self._vis_sorted = (key, vis)
+            vis = self._vis_sorted[1]
             for t in vis:
-                if t not in layer.tiles:
+                if t not in tiles:
                     return layer, t
             for t in vis:
-                if layer.tiles[t][1] != gen:
+                if tiles[t][1] != gen:
                     return layer, t
         ov = self._overview
-        for t in self._all_tiles(ov.scale):
-            if ov.tiles.get(t, (0, -1))[1] != gen:
-                return ov, t
-        if settled:
-            for t in self._visible_tiles(layer.scale, 1):
-                if t not in layer.tiles:
-                    return layer, t
+        if ov.stale:
+            for t in self._all_tiles(ov.scale):
+                if ov.tiles.get(t, (0, -1))[1] != gen:
+                    return ov, t
+            ov.stale = False
+        cv = self._canvas
+        if settled and cv is not None and cv["layer"] is layer:   # prefetch the canvas margin
+            mx, my = int(math.ceil(self._map_w * layer.scale / TILE)), int(math.ceil(self._map_h * layer.scale / TILE))
+            x0, y0, x1, y1 = self._canvas_range(cv)
+            for ty in range(max(y0, 0), min(y1, my)):
+                for tx in range(max(x0, 0), min(x1, mx)):
+                    e = tiles.get((tx, ty))
+                    if e is None or e[1] != gen:
+                        return layer, (tx, ty)
         return None
 
     def _labels_wanted(self, settled: bool) -> bool:
@@ -591,9 +624,15 @@ class MapView:
 
     def _background(self, settled: bool) -> int:
         """Run resumable units while within the budget (always at least one when work is pending)."""
+        layer = self._layer
+        cv = self._canvas
+        idle_key = (id(layer), self._gen, self.scale, settled, self._labels_scale,
+                    self._visible_range(layer.scale), cv and (cv["x"], cv["y"], cv["layer"] is layer))
+        if idle_key == self._idle_key:
+            return 0
         t0 = time.perf_counter()
         units = 0
-        missing_visible = settled and any(t not in self._layer.tiles for t in self._visible_tiles(self._layer.scale))
+        missing_visible = settled and any(t not in layer.tiles for t in self._visible_tiles(layer.scale))
         while True:
             job = self._job
             if job is not None and job[1] is not self._layer and job[1] is not self._overview:
@@ -614,6 +653,8 @@ class MapView:
                 if job is None:
                     nxt = self._next_tile(settled)
                     if nxt is None:
+                        if units == 0 and self._label_job is None:
+                            self._idle_key = idle_key
                         break
                     lay, t = nxt
                     job = self._job = ("tile", lay, t, self._tile_steps(lay, *t), self._gen)
@@ -621,72 +662,166 @@ class MapView:
                     next(job[3])
                 except StopIteration:
                     self._job = None
-                    lay, t = job[1], job[2]
-                    surf = self._job_result
-                    lay.tiles[t] = [surf, job[4] if job[4] == self._gen else -1]
-                    if lay is self._overview:
-                        lay.big.blit(surf, (t[0] * TILE, t[1] * TILE))
-                    elif lay is self._layer:
-                        missing_visible = settled and any(
-                            t not in lay.tiles for t in self._visible_tiles(lay.scale))
+                    self._tile_done(job[1], job[2], self._job_result, job[4] if job[4] == self._gen else -1)
+                    if job[1] is layer and missing_visible:
+                        missing_visible = any(t not in layer.tiles for t in self._visible_tiles(layer.scale))
             units += 1
             if time.perf_counter() - t0 >= self.budget:
                 break
-        layer = self._layer
-        if len(layer.tiles) > MAX_TILES:
-            keep = set(self._visible_tiles(layer.scale, 2))
-            for t in [t for t in layer.tiles if t not in keep]:
-                del layer.tiles[t]
         return units
+
+    def _tile_done(self, lay: _Layer, t, surf, gen) -> None:
+        """A finished tile: into the overview picture, or into the tile cache (LRU) and the canvas."""
+        if lay is self._overview:
+            lay.tiles[t] = [None, gen, 0]
+            lay.big.blit(surf, (t[0] * TILE, t[1] * TILE))
+            return
+        self._serial += 1
+        old = lay.tiles.pop(t, None)
+        if old is not None and old[0] is not None:
+            lay.nsurf -= 1
+            self._recycle(old[0])
+        lay.tiles[t] = [surf, gen, self._serial]
+        lay.nsurf += 1
+        cv = self._canvas
+        if cv is not None and cv["layer"] is lay and self._in_canvas(cv, t):
+            x0, y0 = cv["x"] // TILE, cv["y"] // TILE
+            cv["surf"].blit(surf, ((t[0] - x0) * TILE, (t[1] - y0) * TILE))
+            cv["slots"][t] = self._serial
+        self._evict(lay)
+
+    def _evict(self, lay: _Layer) -> None:
+        """Keep at most MAX_TILES tile surfaces (least recently used out). A tile the canvas shows keeps its
+        entry (generation) without the surface; others are forgotten and re-rendered when needed."""
+        if lay.nsurf <= MAX_TILES:
+            return
+        cv = self._canvas
+        slots = cv["slots"] if cv is not None and cv["layer"] is lay else {}
+        for t in list(lay.tiles):
+            e = lay.tiles[t]
+            if e[0] is None:
+                continue
+            self._recycle(e[0])
+            lay.nsurf -= 1
+            if slots.get(t) == e[2]:
+                e[0] = None
+            else:
+                del lay.tiles[t]
+            if lay.nsurf <= MAX_TILES:
+                break
+
+    def _recycle(self, surf) -> None:
+        if len(self._pool) < 2:
+            self._pool.append(surf)
 
     def _all_tiles(self, scale):
         mx, my = int(math.ceil(self._map_w * scale / TILE)), int(math.ceil(self._map_h * scale / TILE))
         return [(tx, ty) for ty in range(my) for tx in range(mx)]
 
-    # ---------------------------------------------------------------- canvas (panning = one blit)
-    def _sync_canvas(self) -> bool:
-        """Keep the canvas (view plus a tile of margin at the layer scale) holding the layer's current tiles;
-        returns True when it covers the whole view."""
-        layer = self._layer
-        L = layer.scale
+    # ---------------------------------------------------------------- canvas (a settled frame = one blit)
+    def _canvas_size(self):
         w, h = self.rect.size
-        cw, ch = (math.ceil(w / TILE) + 2) * TILE, (math.ceil(h / TILE) + 2) * TILE
-        vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
-        cv = self._canvas
-        if cv is None or cv["surf"].get_size() != (cw, ch):
-            cv = self._canvas = {"surf": pygame.Surface((cw, ch)), "layer": None, "x": 0, "y": 0, "painted": {}}
-        if cv["layer"] is not layer:
-            snap = self._snap[0] if self._snap is not None else None
-            if snap is not None and (snap is cv["surf"] or snap.get_parent() is cv["surf"]):
-                spare = self._canvas_spare       # the snap shows the old canvas: draw into the other buffer
-                if spare is None or spare.get_size() != (cw, ch) or snap is spare or snap.get_parent() is spare:
-                    spare = pygame.Surface((cw, ch))
-                self._canvas_spare, cv["surf"] = cv["surf"], spare
-            cv["layer"], cv["painted"] = layer, {}
-            cv["x"], cv["y"] = self._canvas_origin(vx, vy, cw, ch, w, h)
-        elif not (cv["x"] <= vx and cv["y"] <= vy and vx + w <= cv["x"] + cw and vy + h <= cv["y"] + ch):
-            nx, ny = self._canvas_origin(vx, vy, cw, ch, w, h)
-            cv["surf"].scroll(cv["x"] - nx, cv["y"] - ny)
-            cv["x"], cv["y"] = nx, ny
+        return (math.ceil(w / TILE) + 2) * TILE, (math.ceil(h / TILE) + 2) * TILE
+
+    @staticmethod
+    def _canvas_range(cv):
         x0, y0 = cv["x"] // TILE, cv["y"] // TILE
-        painted, surf, tiles = cv["painted"], cv["surf"], layer.tiles
-        keep, seq = {}, []
-        for ty in range(y0, y0 + ch // TILE):
-            for tx in range(x0, x0 + cw // TILE):
-                tile = tiles.get((tx, ty))
-                if tile is None:
-                    continue
-                if painted.get((tx, ty)) is not tile[0]:
-                    seq.append((tile[0], ((tx - x0) * TILE, (ty - y0) * TILE)))
-                keep[(tx, ty)] = tile[0]
-        if seq:
-            surf.blits(seq, doreturn=False)
-        cv["painted"] = keep
-        return all(t in keep for t in self._visible_tiles(L))
+        return x0, y0, x0 + cv["surf"].get_width() // TILE, y0 + cv["surf"].get_height() // TILE
+
+    @staticmethod
+    def _in_canvas(cv, t) -> bool:
+        x0, y0 = cv["x"] // TILE, cv["y"] // TILE
+        return x0 <= t[0] < x0 + cv["surf"].get_width() // TILE and y0 <= t[1] < y0 + cv["surf"].get_height() // TILE
 
     @staticmethod
     def _canvas_origin(vx, vy, cw, ch, w, h):
         return (math.floor((vx - (cw - w) / 2) / TILE) * TILE, math.floor((vy - (ch - h) / 2) / TILE) * TILE)
+
+    def _standin(self, cv, rect: pygame.Rect) -> None:
+        """Paint a canvas rect from the overview (void outside the map)."""
+        ov, L = self._overview, cv["layer"].scale
+        cv["surf"].fill(self.pal["void"], rect)
+        self._paint_scaled(cv["surf"], rect, ov.big, L / ov.scale, cv["x"] / L * ov.scale, cv["y"] / L * ov.scale)
+
+    def _fill_gaps(self, cv, rng=None) -> None:
+        """Slots of the canvas (within the tile range rng, default all) with nothing painted: cached tiles,
+        else stand-ins from the overview (one scale per run of slots in a row)."""
+        x0, y0, x1, y1 = self._canvas_range(cv)
+        if rng is not None:
+            x0, y0, x1, y1 = max(x0, rng[0]), max(y0, rng[1]), min(x1, rng[2] + 1), min(y1, rng[3] + 1)
+        slots, tiles = cv["slots"], cv["layer"].tiles
+        cx, cy = cv["x"] // TILE, cv["y"] // TILE
+        for ty in range(y0, y1):
+            run = None
+            for tx in range(x0, x1 + 1):
+                gap = tx < x1 and (tx, ty) not in slots
+                if gap:
+                    e = tiles.get((tx, ty))
+                    if e is not None and e[0] is not None:
+                        cv["surf"].blit(e[0], ((tx - cx) * TILE, (ty - cy) * TILE))
+                        slots[(tx, ty)] = e[2]
+                        gap = False
+                if gap:
+                    slots[(tx, ty)] = 0
+                    run = tx if run is None else run
+                elif run is not None:
+                    self._standin(cv, pygame.Rect((run - cx) * TILE, (ty - cy) * TILE, (tx - run) * TILE, TILE))
+                    run = None
+
+    def _stage_canvas(self, surface) -> bool:
+        """Start the canvas for a new layer (after a zoom settles, a resize, the first frame). The view gets the old
+        picture scaled once, which is copied in as the stand-in; returns True when the view was drawn."""
+        layer, L = self._layer, self._layer.scale
+        w, h = self.rect.size
+        cw, ch = self._canvas_size()
+        old = self._canvas
+        drawn = old is not None and old["layer"] is not None and self.rect.clip(surface.get_rect()) == self.rect
+        if drawn:
+            self._draw_moving(surface)
+        surf = old["surf"] if old is not None else None
+        if surf is None or surf.get_size() != (cw, ch) or surf.get_bitsize() != surface.get_bitsize():
+            self._canvas = surf = old = None
+            try:
+                surf = pygame.Surface((cw, ch), 0, surface)
+            except (pygame.error, ValueError):
+                surf = pygame.Surface((cw, ch))
+        vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
+        cx, cy = self._canvas_origin(vx, vy, cw, ch, w, h)
+        cv = self._canvas = {"surf": surf, "layer": layer, "x": cx, "y": cy, "slots": {}}
+        for t in [t for t, e in layer.tiles.items() if e[0] is None]:
+            del layer.tiles[t]               # only the old canvas showed it
+        if not drawn:
+            return False
+        v = pygame.Rect(vx - cx, vy - cy, w, h)
+        band = pygame.Rect(v.x // TILE * TILE, v.y // TILE * TILE, 0, 0)
+        band.w, band.h = -(-v.right // TILE) * TILE - band.x, -(-v.bottom // TILE) * TILE - band.y
+        for r in _subtract(band, v):
+            self._standin(cv, r)
+        surf.blit(surface, v.topleft, self.rect)
+        for ty in range(band.y // TILE, band.bottom // TILE):
+            for tx in range(band.x // TILE, band.right // TILE):
+                cv["slots"][(tx + cx // TILE, ty + cy // TILE)] = 0
+        return True
+
+    def _follow_canvas(self) -> None:
+        """Re-centre the canvas when the view leaves it (one scroll); slots that left are forgotten."""
+        cv, layer = self._canvas, self._layer
+        L = layer.scale
+        w, h = self.rect.size
+        cw, ch = cv["surf"].get_size()
+        vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
+        if cv["x"] <= vx and cv["y"] <= vy and vx + w <= cv["x"] + cw and vy + h <= cv["y"] + ch:
+            return
+        nx, ny = self._canvas_origin(vx, vy, cw, ch, w, h)
+        cv["surf"].scroll(cv["x"] - nx, cv["y"] - ny)
+        cv["x"], cv["y"] = nx, ny
+        old = cv["slots"]
+        cv["slots"] = {t: s for t, s in old.items() if self._in_canvas(cv, t)}
+        for t in old:
+            if t not in cv["slots"]:
+                e = layer.tiles.get(t)
+                if e is not None and e[0] is None:
+                    del layer.tiles[t]          # neither cached nor shown: render again when needed
 
     def _blit_canvas(self, surface) -> None:
         cv = self._canvas
@@ -694,103 +829,53 @@ class MapView:
         vx, vy = round(self.origin[0] * L), round(self.origin[1] * L)
         surface.blit(cv["surf"], self.rect.topleft, (vx - cv["x"], vy - cv["y"], self.rect.w, self.rect.h))
 
-    def _blit_tiles(self, surface, layer: _Layer) -> bool:
-        """Blit a layer's tiles (its scale is the camera's); returns True if the view was covered."""
-        covered = True
-        ox, oy = round(self.origin[0] * self.scale), round(self.origin[1] * self.scale)
-        seq = []
-        for t in self._visible_tiles(layer.scale):
-            tile = layer.tiles.get(t)
-            if tile is None:
-                covered = False
-            else:
-                seq.append((tile[0], (t[0] * TILE - ox + self.rect.x, t[1] * TILE - oy + self.rect.y)))
-        surface.blits(seq, doreturn=False)
-        return covered
-
-    def _blit_scaled(self, surface, src: pygame.Surface, scale: float, wx: float, wy: float) -> bool:
-        """Blit a picture of the map (``scale`` px/unit, world origin wx, wy) at the camera with one scale call
-        (into a reused scratch surface, no per-frame allocation). Returns True if it covered the whole view."""
-        k = self.scale / scale
-        vx0, vy0 = (self.origin[0] - wx) * scale, (self.origin[1] - wy) * scale
-        vw, vh = self.rect.w / k, self.rect.h / k
-        x0, y0 = math.floor(vx0), math.floor(vy0)
-        sr = pygame.Rect(x0, y0, math.ceil(vx0 + vw) - x0 + 1, math.ceil(vy0 + vh) - y0 + 1).clip(src.get_rect())
-        if sr.w <= 0 or sr.h <= 0:
-            return False
-        pos = (round(self.rect.x + (sr.x - vx0) * k), round(self.rect.y + (sr.y - vy0) * k))
-        if abs(k - 1.0) < 1e-9:
-            surface.blit(src, pos, sr)
+    # ---------------------------------------------------------------- scaled pictures (zooming)
+    @staticmethod
+    def _paint_scaled(dst, drect: pygame.Rect, src, k: float, ax: float, ay: float):
+        """Scale the part of src showing in drect straight into dst (no intermediate surface); dst pixel p shows
+        src pixel a + p / k. Source edges are rounded to whole pixels (at most k/2 px of error, only seen while
+        moving). Returns the dst rect painted, or None."""
+        sw, sh = src.get_size()
+        out = []
+        for f0, d0, d1, n in ((ax + drect.x / k, drect.x, drect.right, sw), (ay + drect.y / k, drect.y, drect.bottom, sh)):
+            f1 = f0 + (d1 - d0) / k
+            s0, s1 = round(f0), max(round(f1), round(f0) + 1)
+            if s0 < 0:
+                d0, s0 = d0 + round(-f0 * k), 0
+            if s1 > n:
+                d1, s1 = d1 - round((f1 - n) * k), n
+            if s1 <= s0 or d1 <= d0:
+                return None
+            out.append((s0, s1, d0, d1))
+        (sx0, sx1, dx0, dx1), (sy0, sy1, dy0, dy1) = out
+        r = pygame.Rect(dx0, dy0, dx1 - dx0, dy1 - dy0)
+        sub = src.subsurface((sx0, sy0, sx1 - sx0, sy1 - sy0))
+        if r.size == sub.get_size():
+            dst.blit(sub, r.topleft)
         else:
-            size = (max(1, round(sr.w * k)), max(1, round(sr.h * k)))
-            sc = self._scratch
-            if sc is None or sc.get_width() < size[0] or sc.get_height() < size[1] or sc.get_bitsize() != src.get_bitsize():
-                sw = max(size[0], self.rect.w + 64, sc.get_width() if sc else 0)
-                sh = max(size[1], self.rect.h + 64, sc.get_height() if sc else 0)
-                sc = self._scratch = pygame.Surface((sw, sh), 0, src)
-            dst = sc.subsurface((0, 0, *size))
-            pygame.transform.scale(src.subsurface(sr), size, dst)
-            surface.blit(dst, pos)
-        return sr.x <= vx0 and sr.y <= vy0 and sr.right >= vx0 + vw and sr.bottom >= vy0 + vh
+            try:
+                pygame.transform.scale(sub, r.size, dst.subsurface(r))
+            except ValueError:                  # different pixel formats
+                dst.blit(pygame.transform.scale(sub, r.size), r.topleft)
+        return r
 
-    def _blit_overview(self, surface) -> None:
-        ov = self._overview
-        surface.fill(self.pal["void"], self.rect)
-        self._blit_scaled(surface, ov.big, ov.scale, 0.0, 0.0)
-
-    def _build_snap(self) -> None:
-        """Picture of the current layer under the view (used scaled while zooming)."""
-        layer, L = self._layer, self._layer.scale
-        w, h = self.rect.size
-        wx, wy = self.origin
-        ox, oy = round(wx * L), round(wy * L)
-        cv = self._canvas
-        if cv is not None and cv["layer"] is layer and self._sync_canvas():   # the canvas itself, no copy
-            tx0, ty0 = ox // TILE, oy // TILE
-            tx1, ty1 = (ox + w - 1) // TILE, (oy + h - 1) // TILE
-            painted = cv["painted"]
-            grow = True
-            while grow:      # extend by fully painted rows/columns of margin (zooming out stays covered)
-                grow = False
-                for d, ext in ((0, [(tx0 - 1, y) for y in range(ty0, ty1 + 1)]), (1, [(tx1 + 1, y) for y in range(ty0, ty1 + 1)]),
-                               (2, [(x, ty0 - 1) for x in range(tx0, tx1 + 1)]), (3, [(x, ty1 + 1) for x in range(tx0, tx1 + 1)])):
-                    if all(t in painted for t in ext):
-                        tx0, tx1, ty0, ty1 = tx0 - (d == 0), tx1 + (d == 1), ty0 - (d == 2), ty1 + (d == 3)
-                        grow = True
-            r = pygame.Rect(tx0 * TILE - cv["x"], ty0 * TILE - cv["y"], (tx1 - tx0 + 1) * TILE, (ty1 - ty0 + 1) * TILE)
-            r = r.clip(cv["surf"].get_rect())
-            self._snap = (cv["surf"].subsurface(r), L, (cv["x"] + r.x) / L, (cv["y"] + r.y) / L)
+    def _draw_moving(self, surface) -> None:
+        """While zooming: the canvas (the last settled picture) scaled into the view, the overview around it."""
+        r = self.rect.clip(surface.get_rect())
+        if r.w <= 0 or r.h <= 0:
             return
-        snap = pygame.Surface((w, h)) if self._snap is None or self._snap[0].get_parent() is not None \
-            or self._snap[0].get_size() != (w, h) else self._snap[0]
-        seq, missing = [], False
-        for ty in range(oy // TILE, (oy + h) // TILE + 1):
-            for tx in range(ox // TILE, (ox + w) // TILE + 1):
-                tile = layer.tiles.get((tx, ty))
-                if tile is not None:
-                    seq.append((tile[0], (tx * TILE - ox, ty * TILE - oy)))
-                else:
-                    missing = True
-        if missing:   # fill the gaps from the overview
-            snap.fill(self.pal["void"])
+        s = self.scale
+        wx, wy = self.origin[0] - self.rect.x / s, self.origin[1] - self.rect.y / s   # world at surface pixel 0
+        cv, painted = self._canvas, None
+        if cv is not None and cv["layer"] is not None and 0.25 <= s / cv["layer"].scale <= 4:
+            L = cv["layer"].scale
+            self._fill_gaps(cv)
+            painted = self._paint_scaled(surface, r, cv["surf"], s / L, wx * L - cv["x"], wy * L - cv["y"])
+        if painted != r:
             ov = self._overview
-            k = L / ov.scale
-            sr = pygame.Rect(int(wx * ov.scale), int(wy * ov.scale), int(w / k) + 2, int(h / k) + 2).clip(ov.big.get_rect())
-            if sr.w > 0 and sr.h > 0:
-                snap.blit(pygame.transform.scale(ov.big.subsurface(sr), (round(sr.w * k), round(sr.h * k))),
-                          (round(sr.x * k - ox), round(sr.y * k - oy)))
-        snap.blits(seq, doreturn=False)
-        self._snap = (snap, L, ox / L, oy / L)
-
-    def _blit_snap(self, surface) -> bool:
-        snap = self._snap
-        if snap is None or not 0.25 <= self.scale / snap[1] <= 4:
-            return False
-        if not self._blit_scaled(surface, *snap[:4]):
-            surface.fill(self.pal["void"], self.rect)
-            self._blit_scaled(surface, self._overview.big, self._overview.scale, 0.0, 0.0)
-            self._blit_scaled(surface, *snap[:4])
-        return True
+            for q in ([r] if painted is None else _subtract(r, painted)):
+                surface.fill(self.pal["void"], q)
+                self._paint_scaled(surface, q, ov.big, s / ov.scale, wx * ov.scale, wy * ov.scale)
 
     def _ensure_layers(self, now: float) -> None:
         if self._overview is None:
@@ -801,13 +886,14 @@ class MapView:
         if self._layer is None:
             self._layer = _Layer(self.scale)
         elif self._layer.scale != self.scale and now - self._zoom_t >= SETTLE:
-            self._layer = _Layer(self.scale)
+            self._layer = _Layer(self.scale)        # the old layer's tiles are freed
+            self._vis_sorted = None
+            keep = {self.scale, self._overview.scale}
+            for k in [k for k in self._proj if k not in keep]:
+                del self._proj[k]
 
     def _render_into(self, layer: _Layer, t) -> None:
-        surf = self._render_tile(layer, *t)
-        layer.tiles[t] = [surf, self._gen]
-        if layer is self._overview:
-            layer.big.blit(surf, (t[0] * TILE, t[1] * TILE))
+        self._tile_done(layer, t, self._render_tile(layer, *t), self._gen)
 
     # ---------------------------------------------------------------- drawing
     def draw(self, surface: pygame.Surface) -> None:
@@ -820,32 +906,29 @@ class MapView:
         settled = layer.scale == self.scale
         if self._labels_scale is None:          # first placement (bind, palette, resize): at once
             self._place_labels()
-        self.units_log.append(self._background(settled))
+        cv = self._canvas
+        if settled:
+            if cv is None or cv["layer"] is not layer or cv["surf"].get_size() != self._canvas_size():
+                drawn = self._stage_canvas(surface)
+            else:
+                drawn = False
+                self._follow_canvas()
+            units = 0 if drawn else self._background(True)   # the staging frame did its share
+            if not drawn:
+                self._fill_gaps(self._canvas, self._visible_range(layer.scale))
+                self._blit_canvas(surface)
+        else:
+            units = self._background(False)
+            self._draw_moving(surface)
+        self.units_log.append(units)
         if len(self.units_log) > 4096:
             del self.units_log[:2048]
-        if settled:
-            if self._sync_canvas():
-                self._blit_canvas(surface)
-            else:
-                if not self._blit_snap(surface):
-                    self._blit_overview(surface)
-                self._blit_tiles(surface, layer)
-        else:
-            snap = self._snap
-            if snap is None or (snap[1] != layer.scale and self._covered(layer)) or snap[4:] != (self._gen,):
-                self._build_snap()
-                self._snap = (*self._snap, self._gen)
-            if not self._blit_snap(surface):
-                self._blit_overview(surface)
         self._draw_outline(surface, self.selected, self.pal["selected"], 3)
         if self.hovered != self.selected:
             self._draw_outline(surface, self.hovered, self.pal["hover"], 2)
         self._draw_labels(surface)
         self._draw_forces(surface)
         surface.set_clip(clip)
-
-    def _covered(self, layer) -> bool:
-        return all(t in layer.tiles for t in self._visible_tiles(layer.scale))
 
     def _draw_outline(self, surface, rid, colour, width) -> None:
         if rid is None or rid not in self.data.features:

@@ -38,8 +38,15 @@ def pending_requests(world, state) -> list[dict]:
 
 
 def render_council(game, pal: widgets.Palette, width: int, viewer: str | None = None) -> pygame.Surface:
+    """The council panel as one picture: measured on a one-pixel strip, then drawn at its height."""
+    height = _draw_council(pygame.Surface((width, 1), pygame.SRCALPHA), game, pal, width, viewer)
+    surf = pygame.Surface((width, max(1, height)), pygame.SRCALPHA)
+    _draw_council(surf, game, pal, width, viewer)
+    return surf
+
+
+def _draw_council(surf, game, pal, width: int, viewer) -> int:
     w = game.world
-    surf = pygame.Surface((width, px(6000)), pygame.SRCALPHA)
     x, y, iw = px(6), px(4), width - px(12)
     orgs = [o for o in w.org_ids if w.org(o).security_role]
     for oid in orgs:
@@ -92,7 +99,7 @@ def render_council(game, pal: widgets.Palette, width: int, viewer: str | None = 
                               x, y, iw, 13, pal.muted)
     for p in procs[:8]:
         y = _procedure(surf, game, p, pal, x, y, iw) + px(12)
-    return surf.subsurface((0, 0, width, min(surf.get_height(), y + px(10)))).copy()
+    return y + px(10)
 
 
 def outcome_colour(outcome: str, pal) -> tuple:

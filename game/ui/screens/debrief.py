@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import pygame
-from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIImage, UIScrollingContainer
 
 from game.ui import widgets
 from game.ui.screens.council import outcome_colour
@@ -23,19 +21,39 @@ class DebriefScreen(Screen):
     def build(self) -> None:
         W, H = self.app.size
         m = px(32)
-        box = pygame.Rect(m, px(20), W - 2 * m, H - px(20) - px(84))
-        sc = UIScrollingContainer(box, manager=self.app.manager, container=self.root, allow_scroll_x=False,
-                                  object_id=ObjectID("#debrief_scroll", None))
-        if self._img is None or self._img.get_width() != box.w - px(20):
-            self._img = render_debrief(self.session, self.app.palette, box.w - px(20))
-        UIImage(pygame.Rect(0, 0, *self._img.get_size()), self._img, manager=self.app.manager, container=sc,
-                object_id=ObjectID("#debrief_image", None))
-        sc.set_scrollable_area_dimensions((box.w - px(20), max(self._img.get_height(), box.h - 4)))
-        self.scroll = sc
+        # the debrief is one picture, drawn straight onto the window and scrolled here (a pygame_gui
+        # image in a scrolling container kept two more copies of it)
+        self.box = pygame.Rect(m, px(20), W - 2 * m, H - px(20) - px(84))
+        if self._img is None or self._img.get_width() != self.box.w - px(20):
+            self._img = render_debrief(self.session, self.app.palette, self.box.w - px(20))
+        self.offset = min(getattr(self, "offset", 0), self._max_offset())
         self.button((m, H - px(66), px(200), px(46)), "Back to title", self.app.to_title, oid="to_title",
                     tip="Return to the title screen (Esc)")
         self.button((W - m - px(220), H - px(66), px(220), px(46)), "Play again", self.again, oid="play_again",
                     cls="primary", tip="Restart this scenario with the same roles")
+
+    def exit(self) -> None:
+        super().exit()
+        self._img = None
+
+    def _max_offset(self) -> int:
+        return max(0, self._img.get_height() - self.box.h) if self._img is not None else 0
+
+    def scroll_by(self, dy: int) -> None:
+        self.offset = max(0, min(self._max_offset(), self.offset + dy))
+
+    def draw(self, surface) -> None:
+        if self._img is None:
+            return
+        b = self.box
+        surface.blit(self._img, b.topleft, pygame.Rect(0, self.offset, b.w - px(20), b.h))
+        total = self._img.get_height()
+        if total > b.h:      # a slim scroll bar on the right
+            track = pygame.Rect(b.right - px(10), b.y, px(8), b.h)
+            pygame.draw.rect(surface, (17, 24, 32), track, border_radius=px(4))
+            th = max(px(30), int(b.h * b.h / total))
+            ty = b.y + int((b.h - th) * self.offset / max(1, self._max_offset()))
+            pygame.draw.rect(surface, (48, 64, 79), (track.x, ty, track.w, th), border_radius=px(4))
 
     def again(self) -> None:
         s = self.session
@@ -44,19 +62,30 @@ class DebriefScreen(Screen):
     def handle_event(self, event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.to_title()
-        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_UP, pygame.K_PAGEDOWN, pygame.K_PAGEUP):
-            bar = getattr(self.scroll, "vert_scroll_bar", None)
-            if bar is not None:
-                step = {pygame.K_DOWN: 60, pygame.K_UP: -60, pygame.K_PAGEDOWN: 400, pygame.K_PAGEUP: -400}[event.key]
-                bar.set_scroll_from_start_percentage(
-                    min(1.0, max(0.0, bar.start_percentage + step / max(1, self._img.get_height()))))
+        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_UP, pygame.K_PAGEDOWN,
+                                                            pygame.K_PAGEUP, pygame.K_HOME, pygame.K_END):
+            page = self.box.h - px(60)
+            self.scroll_by({pygame.K_DOWN: px(60), pygame.K_UP: -px(60), pygame.K_PAGEDOWN: page,
+                            pygame.K_PAGEUP: -page, pygame.K_HOME: -10**7, pygame.K_END: 10**7}[event.key])
+        elif event.type == pygame.MOUSEWHEEL:
+            self.scroll_by(-int(event.y) * px(60))
+        elif event.type == pygame.MOUSEBUTTONDOWN and getattr(event, "button", 0) in (4, 5):
+            self.scroll_by(px(60) if event.button == 5 else -px(60))
 
 
 def render_debrief(session, pal, width: int) -> pygame.Surface:
+    """The whole debrief as one picture: measured first on a one-pixel strip, then drawn at its height."""
+    probe = pygame.Surface((width, 1), pygame.SRCALPHA)
+    height = _draw_debrief(probe, session, pal, width)
+    surf = pygame.Surface((width, max(1, height)), pygame.SRCALPHA)
+    _draw_debrief(surf, session, pal, width)
+    return surf
+
+
+def _draw_debrief(surf, session, pal, width: int) -> int:
     g = session.game
     w = g.world
     sc = w.scenario
-    surf = pygame.Surface((width, px(9000)), pygame.SRCALPHA)
     y = 0
     played = g.history[-1].date if g.history else sc.start_date.isoformat()
     widgets.text(surf, "DEBRIEF", (0, y), 13, pal.accent, bold=True)
@@ -203,7 +232,7 @@ def render_debrief(session, pal, width: int) -> pygame.Surface:
         if getattr(s, "url", None):
             line += f" — {s.url}"
         y = widgets.paragraph(surf, line, 0, y, width, 12, pal.muted) + px(2)
-    return surf.subsurface((0, 0, width, min(surf.get_height(), y + px(20)))).copy()
+    return y + px(20)
 
 
 def _band(hist, key, label):

@@ -236,15 +236,20 @@ class GameScreen(Screen):
     def update(self, dt: float) -> None:
         if self.root is None or not self.root.visible:
             return      # hidden (hand-over, dialogs): rebuild when shown again
+        rebuilt = False
         if self.dirty.get("tab"):
             self.dirty["tab"] = False
             if self._tab_box is not None:
                 self._tab_box.kill()
             self._prune()
             self._tab_box = self._build_actions() if self.tab == "actions" else self._build_council()
+            rebuilt = True
         if self.dirty.get("news") or len(self.game.news()) != self._news_count:
             self.dirty["news"] = False
             self._build_news()
+            rebuilt = True
+        if rebuilt and dt > 0:
+            self.app._release()      # the killed widgets hold megabytes of surfaces
 
     def _build_news(self) -> None:
         news = self.game.news()

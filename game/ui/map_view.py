@@ -1,10 +1,13 @@
 """Interactive map component: cached tile rendering, overlays, camera, labels and force counters.
 
 Rendering: polygons are rasterised into 256-px tiles at the current zoom ("detail layer") and at one
-fixed low zoom ("overview layer"). Finished tiles are copied into a "canvas" (the view plus a tile of
-margin) so a panning frame is one blit. A zoom change shows the old picture scaled until the zoom has
-been still for SETTLE seconds, then new tiles are rendered. Recolouring (new state, overlay, palette)
-marks only the tiles touching changed regions stale; stale tiles stay on screen until replaced.
+fixed low zoom ("overview layer", kept only as one picture). Finished tiles are copied into the one
+"canvas" (the view plus a tile of margin, in the target's pixel format) so every settled frame is one
+blit; a bounded LRU cache (MAX_TILES) keeps recent tile surfaces for panning back. While zooming, the
+canvas is scaled straight into the target (no intermediate surface; the overview fills what it does not
+cover) until the zoom has been still for SETTLE seconds. Then that scaled picture is copied into the
+canvas once as the stand-in, and new tiles replace it as they finish. Recolouring (new state, overlay,
+palette) marks only the tiles touching changed regions stale; stale tiles stay on screen until replaced.
 
 Background work (tile rasterisation, label placement) is split into small resumable units
 (generators: one polygon, a few border lines, a dozen labels). Each frame runs units while the time

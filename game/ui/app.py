@@ -176,10 +176,13 @@ class App:
         n = len(self.stack)
         base = max((i for i, s in enumerate(self.stack) if not s.transparent), default=0)
         built = set()
+        covered = [s for s in self.stack[:base] if s.root is not None]
+        for s in covered:
+            s.clear()
+        if covered:
+            self._release()      # free the covered screens' widgets before building new ones
         for i, s in enumerate(self.stack):
             if i < base:
-                if s.root is not None:
-                    s.clear()
                 continue
             if s.root is None:
                 s.build_root()

@@ -125,6 +125,20 @@ class FallbackMap:
         pass
 
 
+class _Planned:
+    """A widget of the actions list that is built only while its row is in view (a virtualised list:
+    a full list made ~120 pygame_gui elements, a dozen surfaces each)."""
+
+    def __init__(self, kind, args, kwargs):
+        self.kind, self.args, self.kwargs = kind, args, kwargs
+        self.rect = pygame.Rect(args[0])
+        self.selected = False
+        self.menu_item = None
+
+    def select(self) -> None:
+        self.selected = True
+
+
 class GameScreen(Screen):
     name = "game"
 
@@ -143,7 +157,67 @@ class GameScreen(Screen):
         self._news_count = -1
         self._news_box = None
         self._tab_box = None
+        self._plan = None          # while planning the actions list: the widgets to be
+        self.rows: list[_Planned] = []
+        self._live: dict[int, object] = {}
+        self._mat_range = (0, -1)
         self.dirty = {"tab": True, "news": True}
+
+    # --- the virtualised actions list --------------------------------------------------
+    def button(self, rect, label, fn, **kw):
+        if self._plan is not None and kw.get("container") is self._plan:
+            p = _Planned("button", (rect, label, fn), kw)
+            self.rows.append(p)
+            return p
+        return super().button(rect, label, fn, **kw)
+
+    def label(self, rect, s, cls=None, container=None, oid=None):
+        if self._plan is not None and container is self._plan:
+            p = _Planned("label", (rect, s), {"cls": cls, "container": container, "oid": oid})
+            self.rows.append(p)
+            return p
+        return super().label(rect, s, cls, container, oid)
+
+    def scroll_offset(self) -> int:
+        sc = self._tab_box
+        inner = getattr(sc, "scrollable_container", None)
+        return max(0, -inner.relative_rect.top) if inner is not None else 0
+
+    def scroll_to(self, y: int) -> None:
+        """Scroll the actions list so that content row ``y`` is near the top."""
+        sc = self._tab_box
+        bar = getattr(sc, "vert_scroll_bar", None)
+        if bar is None or not getattr(sc, "scrolling_height", 0):
+            return
+        bar.set_scroll_from_start_percentage(max(0.0, min(1.0, y / sc.scrolling_height)))
+
+    def _materialise(self, force: bool = False) -> None:
+        """Build the rows in view (and half a view either side); destroy those far out of it."""
+        if self.tab != "actions" or self._tab_box is None or not self._tab_box.alive():
+            return
+        off, view = self.scroll_offset(), self.content.h
+        lo, hi = self._mat_range
+        if not force and lo <= off and off + view <= hi:
+            return
+        lo, hi = off - view // 2, off + view + view // 2
+        self._mat_range = (lo, hi)
+        for i, p in enumerate(self.rows):
+            inside = p.rect.bottom >= lo and p.rect.top <= hi
+            el = self._live.get(i)
+            if inside and el is None:
+                if p.kind == "button":
+                    el = Screen.button(self, *p.args, **p.kwargs)
+                    if p.selected:
+                        el.select()
+                    if p.menu_item is not None:
+                        el.menu_item = p.menu_item
+                else:
+                    el = Screen.label(self, *p.args, **p.kwargs)
+                self._live[i] = el
+            elif not inside and el is not None:
+                el.kill()
+                self.handlers.pop(el, None)
+                del self._live[i]
 
     # --- layout ----------------------------------------------------------------------
     def layout(self):
@@ -237,10 +311,13 @@ class GameScreen(Screen):
         if self.root is None or not self.root.visible:
             return      # hidden (hand-over, dialogs): rebuild when shown again
         rebuilt = False
+        if not self.dirty.get("tab"):
+            self._materialise()
         if self.dirty.get("tab"):
             self.dirty["tab"] = False
             if self._tab_box is not None:
                 self._tab_box.kill()
+            self._live = {}
             self._prune()
             self._tab_box = self._build_actions() if self.tab == "actions" else self._build_council()
             rebuilt = True
@@ -277,6 +354,18 @@ class GameScreen(Screen):
         box = self.content
         sc = UIScrollingContainer(pygame.Rect(box), manager=self.app.manager, container=self.root,
                                   allow_scroll_x=False, object_id=ObjectID("#actions", None))
+        self._plan, self.rows, self._live = sc, [], {}
+        try:
+            y = self._plan_actions(sc, items, box)
+        finally:
+            self._plan = None
+        sc.set_scrollable_area_dimensions((box.w - px(18), max(y, box.h - 4)))
+        self._tab_box = sc
+        self._materialise(force=True)
+        return sc
+
+    def _plan_actions(self, sc, items, box) -> int:
+        g = self.game
         iw = box.w - px(18)
         y = 0
         groups: dict[str, list] = {}
@@ -304,8 +393,7 @@ class GameScreen(Screen):
                 for it in its:
                     y = self._action_button(sc, y, iw, it, self._label(it))
             y += px(12)
-        sc.set_scrollable_area_dimensions((iw, max(y, box.h - 4)))
-        return sc
+        return y
 
     def _label(self, it) -> str:
         a = it.action

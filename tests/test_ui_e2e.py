@@ -318,3 +318,38 @@ def test_help_and_keys_from_the_game():
     assert d.screen.name == "help"
     d.key(pygame.K_ESCAPE)
     assert d.screen.name == "game"
+
+
+def test_hot_seat_undo_only_takes_back_own_action():
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "UZ"])
+    d.click("take_seat")
+    gs = d.screen
+    g = gs.game
+    assert not d.element("undo").is_enabled                  # nothing of KG's to take back yet
+    d.click_at(_first_allowed_visible_action(d).rect.center)
+    assert g.log[-1]["ok"] and g.log[-1]["action"]["actor"] == "KG"
+    assert d.element("undo").is_enabled
+    d.click("end_turn")                                       # hand over to UZ
+    d.click("take_seat")
+    assert d.app.session.actor == "UZ"
+    undo = d.element("undo")
+    assert not undo.is_enabled and "Kyrgyzstan" in gs.undo_blocker()
+    n = len(g.log)
+    d.key(pygame.K_z, pygame.KMOD_CTRL)                       # Ctrl+Z cannot take back KG's action
+    assert len(g.log) == n and g.log[-1]["action"]["actor"] == "KG"
+
+
+def test_council_shows_the_human_vote():
+    from game.ui.screens.council import vote_status
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    gs = d.screen
+    g = gs.game
+    w, st = g.world, g.state
+    body = next(o for o in w.org_ids if w.membership[w.o(o), w.a("KG")])
+    st.human_votes[("KG", body)] = (2, "abstain")
+    lines = [t for t, _ in vote_status(w, st, "KG", body)]
+    assert lines[0] == "Your vote: support up to logistics support, otherwise abstain."
+    st.proposal[0, w.b(body)] = 1
+    assert any("at most consultations" in t for t in [t for t, _ in vote_status(w, st, "KG", body)])

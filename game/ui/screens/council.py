@@ -37,6 +37,47 @@ def pending_requests(world, state) -> list[dict]:
     return out
 
 
+LEVEL_NAMES = ("none", "consultations", "logistics_support", "peacekeeping", "collective_defence")
+
+
+def _level(i: int) -> str:
+    i = int(i)
+    return LEVEL_NAMES[i].replace("_", " ") if 0 <= i < len(LEVEL_NAMES) else str(i)
+
+
+def vote_status(world, state, viewer: str | None, body: str) -> list[tuple[str, bool]]:
+    """What ``viewer`` has put in for the pending session of ``body``: [(sentence, done)].
+
+    A member's vote ("support up to logistics support, otherwise abstain"), a state's answer to
+    a plea, and the draft mandate on the table (a proposal caps what the council votes on)."""
+    if not viewer:
+        return []
+    is_org = body in world.org_ids
+    out: list[tuple[str, bool]] = []
+    vote = getattr(state, "human_votes", {}).get((viewer, body))
+    if is_org:
+        if not world.membership[world.o(body), world.a(viewer)]:
+            return []
+        if vote is None:
+            out.append(("You have not voted yet: Actions tab, Council group.", False))
+        elif int(vote[0]) <= 0:
+            out.append((f"Your vote: {vote[1]} at every level.", True))
+        else:
+            out.append((f"Your vote: support up to {_level(vote[0])}, otherwise {vote[1]}.", True))
+        try:
+            prop = int(state.proposal[0, world.b(body)])
+        except (AttributeError, IndexError, KeyError, ValueError):
+            prop = 4
+        if prop < 4:
+            out.append((f"On the table: at most {_level(prop)} (a member's proposal).", True))
+    elif body == viewer:
+        if vote is None:
+            out.append(("You have not answered yet: Actions tab, Council group.", False))
+        else:
+            out.append((f"Your answer: {'decline' if int(vote[0]) <= 0 else _level(vote[0])}.", True))
+    return out
+
+
 def render_council(game, pal: widgets.Palette, width: int, viewer: str | None = None) -> pygame.Surface:
     """The council panel as one picture: measured on a one-pixel strip, then drawn at its height."""
     height = _draw_council(pygame.Surface((width, 1), pygame.SRCALPHA), game, pal, width, viewer)
@@ -79,15 +120,15 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
         title = f"{w.name(p['requester'])}'s request to {'the ' + body if is_org else w.name(body)}"
         when = f"Extraordinary session on {widgets.pretty_date(p['date'])}" if is_org else \
             f"Answer due {widgets.pretty_date(p['date'])}" if p["date"] else "Awaiting an answer"
-        h = px(58)
-        member = viewer and ((is_org and w.membership[w.o(body), w.a(viewer)]) or body == viewer)
-        if member:
-            h += px(18)
+        status = vote_status(w, game.state, viewer, body)
+        tw = iw - px(28)
+        h = px(10) + widgets.paragraph_height(title, tw, 14, True) + px(4) + widgets.paragraph_height(when, tw, 13)
+        h += sum(widgets.paragraph_height(t, tw, 12, True) for t, _ in status) + px(12)
         widgets.card(surf, (x, y, iw, h), pal, accent=pal.accent)
-        widgets.text(surf, title, (x + px(14), y + px(8)), 14, pal.text, bold=True)
-        widgets.text(surf, when, (x + px(14), y + px(32)), 13, pal.muted)
-        if member:
-            widgets.text(surf, "Your vote: Actions tab, Council group.", (x + px(14), y + px(52)), 12, pal.accent)
+        yy = widgets.paragraph(surf, title, x + px(14), y + px(8), tw, 14, pal.text, bold=True) + px(2)
+        yy = widgets.paragraph(surf, when, x + px(14), yy, tw, 13, pal.muted)
+        for t, done in status:
+            yy = widgets.paragraph(surf, t, x + px(14), yy, tw, 12, pal.support if done else pal.accent, bold=True)
         y += h + px(8)
     # procedures, latest first
     procs = list(reversed(game.decisions()))
@@ -130,18 +171,23 @@ def _procedure(surf, game, p, pal, x, y, iw) -> int:
         bits.append(f"against {w.name(p['against'])}")
     if bits:
         y = widgets.paragraph(surf, ", ".join(bits), x + pad, y, iw - 2 * pad, 12, pal.muted)
+    if p.get("summary"):
+        y = widgets.paragraph(surf, p["summary"], x + pad, y + px(2), iw - 2 * pad, 12, pal.text)
     y += px(6)
     for st in p["stages"]:
-        name = STAGE_NAMES.get(st["stage"], st["stage"])
-        if st["stage"] in ("positions", "vote") and st.get("level"):
+        name = st.get("label") or STAGE_NAMES.get(st["stage"], st["stage"])
+        if not st.get("label") and st["stage"] in ("positions", "vote") and st.get("level"):
             name += f": {st['level'].replace('_', ' ')}"
         pygame.draw.circle(surf, pal.accent, (x + pad + px(4), y + px(9)), px(3))
-        widgets.text(surf, name, (x + pad + px(14), y), 13, pal.text, bold=True)
         res = st.get("result")
-        if res and st["stage"] not in ("positions",):
-            widgets.text(surf, str(res).replace("_", " "), (x + iw - pad, y), 12,
-                         pal.oppose if res in ("blocked", "declined", "refused") else pal.muted, anchor="topright")
-        y += px(20)
+        res = str(res).replace("_", " ") if res and st["stage"] not in ("positions",) else ""
+        room = iw - 2 * pad - px(14) - (widgets.font(12).size(res)[0] + px(10) if res else 0)
+        y_name = y
+        y = widgets.paragraph(surf, name, x + pad + px(14), y, room, 13, pal.text, bold=True) + px(2)
+        if res:
+            widgets.text(surf, res, (x + iw - pad, y_name), 12,
+                         pal.oppose if st.get("result") in ("blocked", "declined", "refused") else pal.muted,
+                         anchor="topright")
         if st["stage"] == "positions":
             for aid, m in st.get("members", {}).items():
                 pos = m.get("position", "")

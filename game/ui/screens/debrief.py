@@ -4,7 +4,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui import widgets
-from game.ui.screens.council import outcome_colour
+from game.ui.screens.council import STAGE_NAMES, outcome_colour
 from game.ui.widgets import fmt_num, px
 
 from game.ui.screens.base import Screen
@@ -185,6 +185,15 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             widgets.chip(surf, e["outcome"].replace("_", " ").upper(), (r.right + px(12), y + px(1)),
                          outcome_colour(e["outcome"], pal), 10)
             y += px(24)
+            if e.get("summary"):
+                y = widgets.paragraph(surf, e["summary"], x, y, width - x, 13, pal.text)
+            steps = []
+            for st in e["stages"]:
+                label = st.get("label") or STAGE_NAMES.get(st["stage"], st["stage"])
+                res = st.get("result")
+                steps.append(f"{label}: {str(res).replace('_', ' ')}" if res and st["stage"] != "positions" else label)
+            if steps:
+                y = widgets.paragraph(surf, "  →  ".join(steps), x, y, width - x, 12, pal.muted) + px(4)
             cx = x
             for aid, pos in e.get("votes", {}).items():
                 label = f"{getattr(w.actor(aid), 'short_name', None) or aid}: {pos}"

@@ -12,7 +12,7 @@ from pygame_gui.elements import UIImage, UIScrollingContainer, UITextBox
 
 from game.ui import widgets
 from game.ui.screens.base import Screen
-from game.ui.screens.council import render_council
+from game.ui.screens.council import pending_requests, render_council, vote_status
 from game.ui.widgets import esc, fmt_num, hfont, px
 
 OVERLAYS = [("control", "Control"), ("violence", "Violence"), ("displacement", "Displacement"),
@@ -286,8 +286,10 @@ class GameScreen(Screen):
                 b.select()
         # bottom: undo + end turn
         by = H - px(62)
-        self.button((self.side.x + px(12), by, px(100), px(48)), "Undo", self.undo, oid="undo",
-                    tip="Take back your last action this turn (Ctrl+Z)")
+        blocker = self.undo_blocker()
+        self.undo_button = self.button((self.side.x + px(12), by, px(100), px(48)), "Undo", self.undo, oid="undo",
+                                       tip=blocker or "Take back your last action this turn (Ctrl+Z)",
+                                       enabled=blocker is None)
         self.end_button = self.button((self.side.x + px(120), by, self.SW - px(132), px(48)), "End turn",
                                       self.end_turn, cls="primary", oid="end_turn", tip=self._end_tip())
         self._tab_box = None
@@ -383,6 +385,8 @@ class GameScreen(Screen):
                 self.label((0, y, iw, px(20)), line, "muted", container=sc)
                 y += px(19)
             y += px(6)
+            if gname == "Council":
+                y = self._vote_notes(sc, y, iw)
             if gname == "Requests":
                 y = self._framing_picker(sc, y, iw)
                 its = [it for it in its if getattr(it.action, "framing", None) == self.framing
@@ -393,6 +397,28 @@ class GameScreen(Screen):
                 for it in its:
                     y = self._action_button(sc, y, iw, it, self._label(it))
             y += px(12)
+        return y
+
+    def _vote_notes(self, sc, y, iw) -> int:
+        """Under the Council group: what this seat has voted or proposed for each pending session."""
+        w, st = self.world, self.game.state
+        seen = set()
+        for p in pending_requests(w, st):
+            body = p["body"]
+            if body in seen:
+                continue
+            seen.add(body)
+            lines = vote_status(w, st, self.session.actor, body)
+            if not lines:
+                continue
+            where = f"The {body}" if body in w.org_ids else f"{w.name(p['requester'])}'s plea"
+            self.label((0, y, iw, px(20)), where, "kicker", container=sc)
+            y += px(20)
+            for text, done in lines:
+                for line in widgets.wrap(text, widgets.font(13, True), iw - px(12)):
+                    self.label((0, y, iw, px(20)), line, "done" if done else "todo", container=sc)
+                    y += px(19)
+            y += px(6)
         return y
 
     def _label(self, it) -> str:
@@ -480,7 +506,10 @@ class GameScreen(Screen):
         box = self.content
         sc = UIScrollingContainer(pygame.Rect(box), manager=self.app.manager, container=self.root,
                                   allow_scroll_x=False, object_id=ObjectID("#council", None))
-        key = (self.game.turn, len(self.game.decisions()), int((self.game.state.req_stage[0] > 0).sum()),
+        st = self.game.state
+        key = (self.game.turn, len(self.game.decisions()), int((st.req_stage[0] > 0).sum()),
+               tuple(sorted((k, tuple(v)) for k, v in getattr(st, "human_votes", {}).items())),
+               st.proposal[0].tobytes() if hasattr(st, "proposal") else b"",
                self.session.actor, box.w)
         if self._council_cache is None or self._council_cache[0] != key:
             self._council_cache = (key, render_council(self.game, self.app.palette, box.w - px(20), self.session.actor))
@@ -505,10 +534,37 @@ class GameScreen(Screen):
         self._council_cache = None
         self.dirty["tab"] = True
         self.dirty["news"] = True
+        self._refresh_undo()
         if getattr(self, "end_button", None) is not None and self.end_button.alive():
             self.end_button.set_tooltip(self._end_tip()) if hasattr(self.end_button, "set_tooltip") else None
 
+    def undo_blocker(self) -> str | None:
+        """Why Undo is off for this seat, or None. The engine takes back the last human action of
+        the turn whoever made it; in hot-seat a player may take back only their own."""
+        g, s = self.game, self.session
+        last = next((e for e in reversed(g.log) if e.get("by") == "human" and e.get("ok")
+                     and e.get("turn") == g.turn), None)
+        if last is None:
+            return "Nothing to take back: you have not acted this turn."
+        who = (last.get("action") or {}).get("actor")
+        if who is not None and who != s.actor:
+            return (f"Undo is off: the last action this turn was {self.world.name(who)}'s, and each player "
+                    "can take back only their own.")
+        return None
+
+    def _refresh_undo(self) -> None:
+        b = getattr(self, "undo_button", None)
+        if b is None or not b.alive():
+            return
+        blocker = self.undo_blocker()
+        (b.disable if blocker else b.enable)()
+        b.set_tooltip(blocker or "Take back your last action this turn (Ctrl+Z)")
+
     def undo(self) -> None:
+        blocker = self.undo_blocker()
+        if blocker is not None:
+            self.app.toast(blocker, "warning")
+            return
         if self.game.undo():
             self.app.toast("Your last action was taken back.")
             self.changed()

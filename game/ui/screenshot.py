@@ -52,6 +52,8 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
         from game.engine.game import Game
         game = Game(sc, seed=seed, humans=tuple(humans))
         while game.turn < turn and not game.over:
+            if screen in ("council", "debrief") and game.turn == 2:
+                _ask_organisation(game, humans[0])   # as a player would: the council has a decision to show
             game.end_turn()
         if screen == "debrief":
             game.run_to_end()
@@ -66,6 +68,16 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
             if screen == "council":
                 gs.set_tab("council")
     return app
+
+
+def _ask_organisation(game, actor: str) -> None:
+    """Submit the player's request to a security organisation under its strongest article, if allowed."""
+    from game.engine.menu import menu_for
+    items = [it for it in menu_for(game.world, game.state, actor) if it.allowed
+             and type(it.action).__name__ == "RequestAssistance" and getattr(it.action, "article", None)
+             and getattr(it.action, "framing", None) == "internal_unrest"]
+    if items:
+        game.submit(max(items, key=lambda it: it.action.article).action)
 
 
 def screenshot_main(args) -> int:

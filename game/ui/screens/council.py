@@ -131,7 +131,9 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
             yy = widgets.paragraph(surf, t, x + px(14), yy, tw, 12, pal.support if done else pal.accent, bold=True)
         y += h + px(8)
     # procedures, latest first
-    procs = list(reversed(game.decisions()))
+    # latest first; in the same turn an organisation's decision before a single state's answer
+    procs = sorted(game.decisions(), key=lambda p: (-int(p["turn"]), p.get("body_kind", "organisation") != "organisation"
+                                                    and p["body"] not in w.org_ids))
     widgets.text(surf, "DECISIONS", (x, y + px(6)), 12, pal.accent, bold=True)
     y += px(28)
     if not procs:

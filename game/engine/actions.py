@@ -579,7 +579,7 @@ class Attack(Action):
     def apply(self, world, state, mask, rng):
         g = world.group_ids.index(self.actor)
         state.group_target[mask, g] = world.r(self.region)
-        return f"Fighters of {world.name(self.actor)} press toward {world.name(self.region)}."
+        return f"{world.actor(self.actor).name} press toward {world.name(self.region)}."
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,13 @@ def objective_values(world: World, state: State, obj) -> np.ndarray:
     if obj.figure == "troops_deployed":
         return state.troops_deployed(world)[:, world.a(obj.country or obj.actor)]
     if obj.figure == "outcome":
-        codes = [OUTCOMES.index(o) for o in obj.outcome_in or []]
-        return state.outcome_ever[:, world.b(obj.body), codes].any(axis=1).astype(float)
+        ever = state.outcome_ever[:, world.b(obj.body), :]
+        met = np.ones(state.runs, dtype=bool)
+        if obj.outcome_in:
+            met &= ever[:, [OUTCOMES.index(o) for o in obj.outcome_in]].any(axis=1)
+        if obj.outcome_not_in:
+            met &= ~ever[:, [OUTCOMES.index(o) for o in obj.outcome_not_in]].any(axis=1)
+        return met.astype(float)
     return figure_values(world, state, obj.figure, obj.region, obj.country)
 
 

@@ -330,9 +330,9 @@ def _check_objective(c: _Checker, i: int, ob) -> None:
     if ob.region and ob.country:
         c.report(loc + ("country",), f"objective '{ob.id}' gives both `region` and `country`: keep one")
     if ob.figure == "outcome":
-        if not ob.body or not ob.outcome_in:
+        if not ob.body or not (ob.outcome_in or ob.outcome_not_in):
             c.report(loc, f"objective '{ob.id}' measures an `outcome`: give `body` (who decides) and "
-                     "`outcome_in: [...]` (the outcomes that count as success)")
+                     "`outcome_in: [...]` (the outcomes that count as success) or `outcome_not_in: [...]` (the outcomes to avoid)")
         else:
             c.ref(loc + ("body",), ob.body, c.bodies, "organisation or state")
         return

@@ -355,7 +355,10 @@ class Objective(Strict):
     body: Id | None = Field(None, description="For `outcome`: the deciding body.")
     at_most: float | None = Field(None, description="Met when the measured figure ends at or below this.")
     at_least: float | None = Field(None, description="Met when the measured figure ends at or above this.")
-    outcome_in: list[Outcome] | None = Field(None, description="For `outcome`: the outcomes that count as success.")
+    outcome_in: list[Outcome] | None = Field(None, description="For `outcome`: the outcomes that count as success (met once the body has reached one of them).")
+    outcome_not_in: list[Outcome] | None = Field(
+        None, description="For `outcome`: outcomes to avoid (met while the body has reached none of them), "
+                          "e.g. `[peacekeeping, collective_defence]` for 'no troops'.")
     weight: float = Field(1.0, gt=0, description="Importance relative to the actor's other objectives.")
 
 

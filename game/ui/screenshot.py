@@ -80,6 +80,25 @@ def _ask_organisation(game, actor: str) -> None:
         game.submit(max(items, key=lambda it: it.action.article).action)
 
 
+def settle(app, max_frames: int = 600) -> None:
+    """Step frames until the map (if the screen has one) has finished its background rendering,
+    so a screenshot shows the finished picture rather than the scaled stand-in."""
+    import time
+    for _ in range(3):
+        app.step(1 / 30)
+    view = getattr(app.top, "map", None)
+    log = getattr(view, "units_log", None)
+    if log is None:
+        return
+    time.sleep(0.15)            # let a zoom count as settled
+    idle = 0
+    for _ in range(max_frames):
+        app.step(1 / 30)
+        idle = idle + 1 if (not view.units_log or view.units_log[-1] == 0) else 0
+        if idle >= 8:
+            break
+
+
 def screenshot_main(args) -> int:
     from game.ui.settings import parse_size
     size = parse_size(args.size)
@@ -98,8 +117,7 @@ def screenshot_main(args) -> int:
         print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
         return 1
     import pygame
-    for _ in range(3):
-        app.step(1 / 30)
+    settle(app)
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -322,3 +322,21 @@ def test_military_aid_agreements_equip_the_recipient():
     a1 = plain.r("AA-1")
     assert aided.equipment_floor[aided.a("A")] == pytest.approx(0.3)
     assert presence(aided, initial_state(aided))[0, a1] > presence(plain, initial_state(plain))[0, a1]
+
+
+def test_an_objective_to_avoid_an_outcome_is_met_when_nothing_was_decided():
+    """Rule (assessment): `outcome_not_in` is met while the body has reached none of those outcomes,
+    including when it never decided at all; `outcome_in` needs one of them to have happened."""
+    from game.engine.assessment import objective_met
+    from game.scenario.schema import Objective
+    g = Game(make_scenario(), seed=1, humans=ALL)
+    avoid = Objective(id="o1", actor="B", description="no troops", figure="outcome", body="ALLIANCE",
+                      outcome_not_in=["peacekeeping", "collective_defence"])
+    reach = Objective(id="o2", actor="B", description="help", figure="outcome", body="ALLIANCE",
+                      outcome_in=["logistics_support"])
+    assert objective_met(g.world, g.state, avoid)[0] and not objective_met(g.world, g.state, reach)[0]
+    g.submit(ask())
+    g.submit(vote("B", "logistics_support"))
+    g.submit(vote("C", "logistics_support"))
+    g.end_turn()
+    assert objective_met(g.world, g.state, avoid)[0] and objective_met(g.world, g.state, reach)[0]

@@ -140,6 +140,15 @@ def _own_region(world: World, actor: str, region: str) -> int:
     return r
 
 
+def _pending_session(world: World, state: State, actor: str, body: str) -> np.ndarray:
+    """(R,) runs where ``body`` has a session pending in which ``actor`` has a vote (or refuse)."""
+    _need(body in world.org_ids, f"There is no organisation '{body}'.")
+    _need(bool(world.membership[world.o(body), world.a(actor)]), f"{world.name(actor)} has no vote in the {body}.")
+    pending = (state.req_stage[:, :, world.b(body)] == SESSION_SCHEDULED).any(axis=1)
+    _need(bool(pending.any()), f"No {body} session is pending.")
+    return pending
+
+
 def host_consents(world: World, state: State, guest: int, host: int, region: int = -1) -> np.ndarray:
     """(R,) whether ``host`` lets ``guest`` put troops on its soil (in ``region``).
 
@@ -226,13 +235,9 @@ class Vote(Action):
         return self.body
 
     def check(self, world, state):
-        _need(self.body in world.org_ids, f"There is no organisation '{self.body}'.")
-        _need(bool(world.membership[world.o(self.body), world.a(self.actor)]),
-              f"{world.name(self.actor)} has no vote in the {self.body}.")
+        pending = _pending_session(world, state, self.actor, self.body)
         _need(self.support_up_to in LEVELS, f"Unknown mandate level '{self.support_up_to}'.")
         _need(self.otherwise in ("abstain", "oppose"), "Above your level you may only abstain or oppose.")
-        pending = (state.req_stage[:, :, world.b(self.body)] == SESSION_SCHEDULED).any(axis=1)
-        _need(bool(pending.any()), f"No {self.body} session is pending.")
         return pending
 
     def apply(self, world, state, mask, rng):
@@ -256,12 +261,8 @@ class ProposeMandate(Action):
         return self.body
 
     def check(self, world, state):
-        _need(self.body in world.org_ids, f"There is no organisation '{self.body}'.")
-        _need(bool(world.membership[world.o(self.body), world.a(self.actor)]),
-              f"{world.name(self.actor)} is not a member of the {self.body}.")
+        pending = _pending_session(world, state, self.actor, self.body)
         _need(self.level in LEVELS[1:], f"Unknown mandate level '{self.level}'.")
-        pending = (state.req_stage[:, :, world.b(self.body)] == SESSION_SCHEDULED).any(axis=1)
-        _need(bool(pending.any()), f"No {self.body} session is pending.")
         return pending
 
     def apply(self, world, state, mask, rng):

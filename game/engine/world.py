@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.scenario.schema import MANDATE_ORDER, Scenario
+from game.scenario.schema import MANDATE_ORDER, Effect, Scenario
 
 INTEREST_KEYS: tuple[str, ...] = (
     "regime_security", "stability_home", "humanitarian", "sovereignty", "non_interference",
@@ -184,15 +184,10 @@ def build_world(scenario: Scenario) -> World:
 
 def _spawned_forces(events):
     """Forces that events may raise during play (declared up front so arrays keep their shape)."""
-    def walk(effects):
-        for eff in effects:
+    for event in events:
+        for eff in Effect.walk(event.effects):
             if eff.spawn_force is not None:
                 yield eff.spawn_force
-            if eff.options is not None:
-                for choice in eff.options.choices:
-                    yield from walk(choice.effects)
-    for event in events:
-        yield from walk(event.effects)
 
 
 #: Equipment value (millions of US dollars) that doubles a state's own security forces' effect.

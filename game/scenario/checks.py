@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError, create_model
 
 from game.scenario.safe_yaml import LoadedYaml, Problem
-from game.scenario.schema import (Actor, Agreement, Event, Force, History, Objective, Organisation, Region,
+from game.scenario.schema import (Actor, Agreement, Effect, Event, Force, History, Objective, Organisation, Region,
                                   Scenario, Source)
 
 ITEM_MODELS: dict[str, type[BaseModel]] = {
@@ -181,12 +181,7 @@ class _Checker:
 
 
 def _spawned(effects):
-    for eff in effects:
-        if eff.spawn_force is not None:
-            yield eff.spawn_force
-        if eff.options is not None:
-            for choice in eff.options.choices:
-                yield from _spawned(choice.effects)
+    return (eff.spawn_force for eff in Effect.walk(effects) if eff.spawn_force is not None)
 
 
 def _each(items):

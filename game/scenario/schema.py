@@ -37,6 +37,15 @@ MANDATE_ORDER: tuple[str, ...] = ("consultations", "logistics_support", "peaceke
                                   "collective_defence")
 
 
+def _exactly_one_key(model, what: str):
+    """Validator body for models that take exactly one of their keys (conditions, effects)."""
+    given = [k for k in type(model).model_fields if getattr(model, k) is not None]
+    if len(given) != 1:
+        names = ", ".join(f.alias or k for k, f in type(model).model_fields.items())
+        raise ValueError(f"{what} takes exactly one of: {names}")
+    return model
+
+
 class Strict(BaseModel):
     """Base for all scenario models: unknown keys are errors, never ignored."""
 
@@ -239,11 +248,7 @@ class Condition(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self):
-        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("a condition takes exactly one of: all, any, not, date_from, "
-                             "date_until, turn_from, figure, action, outcome")
-        return self
+        return _exactly_one_key(self, "a condition")
 
 
 class FigureChange(Strict):
@@ -318,11 +323,16 @@ class Effect(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self):
-        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("an effect takes exactly one of: news, change, move_force, "
-                             "spawn_force, request, border, options")
-        return self
+        return _exactly_one_key(self, "an effect")
+
+    @staticmethod
+    def walk(effects):
+        """Every effect in a list, including those inside the choices of `options`."""
+        for eff in effects:
+            yield eff
+            if eff.options is not None:
+                for choice in eff.options.choices:
+                    yield from Effect.walk(choice.effects)
 
 
 class Event(Sourced):

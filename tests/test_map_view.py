@@ -38,7 +38,7 @@ def view(game):
 
 
 def settle(v, surface, frames=60):
-    v._zoom_t = 0.0
+    v.camera.zoom_t = 0.0
     for _ in range(frames):
         v.draw(surface)
 
@@ -124,7 +124,7 @@ def test_keys_pan_and_zoom(view):
 
 
 def _fill_at(view, rid):
-    return view._fills[rid]
+    return view.scene.fills[rid]
 
 
 def test_overlays_colour_high_and_low(view, game):
@@ -140,7 +140,7 @@ def test_overlays_colour_high_and_low(view, game):
     assert _fill_at(view, w.region_ids[int(s.stability[0].argmax())]) != \
         _fill_at(view, w.region_ids[int(s.stability[0].argmin())])
     view.set_overlay("control")
-    assert view._hatched                                           # armed groups in the south
+    assert view.scene.hatched                                           # armed groups in the south
     leg = view.legend()
     assert leg["title"] and leg["items"]
     view.set_overlay("violence")
@@ -160,13 +160,13 @@ def test_state_change_marks_only_touched_tiles(view, game):
     surf = pygame.Surface(SIZE)
     view.set_overlay("violence")
     settle(view, surf, 200)
-    layer = view._layer
-    assert all(t[1] == view._gen for t in layer.tiles.values())
+    layer = view.tiles.layer
+    assert all(t[1] == view.tiles.gen for t in layer.tiles.values())
     st = game.state.copy()
     i = game.world.r("KG-C")
     st.violence[0, i] = 1.0 - st.violence[0, i]
     view.set_state(st)
-    stale = [k for k, t in layer.tiles.items() if t[1] != view._gen]
+    stale = [k for k, t in layer.tiles.items() if t[1] != view.tiles.gen]
     assert stale and len(stale) < len(layer.tiles)
     view.set_state(game.state)
 
@@ -246,7 +246,7 @@ def test_background_work_is_bounded_per_frame(view):
         elif i < 100:
             view.zoom_at((500, 300), 1.02)
         elif i == 100:
-            view._zoom_t = 0.0                    # settled
+            view.camera.zoom_t = 0.0                    # settled
         elif i < 140:
             view.pan(-4, 0)
         view.draw(surf)
@@ -257,9 +257,9 @@ def test_background_work_is_bounded_per_frame(view):
         if view.units_log[-1] == 0:
             break
     assert view.units_log[-1] == 0
-    assert view._labels_scale == view.scale
-    assert all(t in view._layer.tiles and view._layer.tiles[t][1] == view._gen
-               for t in view._visible_tiles(view.scale))
+    assert view.labels.scale == view.scale
+    assert all(t in view.tiles.layer.tiles and view.tiles.layer.tiles[t][1] == view.tiles.gen
+               for t in view.camera.visible_tiles(view.scale))
     view.budget = 0.0007                           # normal budget: units start only within it
     view.pan(1500, 0)                              # past the canvas margin (prefetched tiles): new tiles
     t = time.perf_counter()

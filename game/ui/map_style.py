@@ -25,6 +25,14 @@ def mix(a, b, t: float) -> Colour:
     return tuple(int(round(a[i] + (b[i] - a[i]) * t)) for i in range(3))
 
 
+def strength_text(n: float) -> str:
+    """A count for a counter or tooltip: 950, 1.2k, 12k."""
+    n = float(n)
+    if n >= 1000:
+        return f"{n / 1000:.1f}k".replace(".0k", "k")
+    return f"{int(round(n))}"
+
+
 def ramp(stops: list[Colour], t: float) -> Colour:
     """Colour at t in [0, 1] on evenly spaced colour stops."""
     t = min(max(float(t), 0.0), 1.0) * (len(stops) - 1)

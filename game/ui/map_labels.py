@@ -1,0 +1,184 @@
+"""Map labels: candidates (places, scenario regions, countries, context regions) by priority, greedy
+placement without overlaps in resumable steps, and drawing with place markers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+from game.ui import map_style as st
+from game.ui.map_data import project
+
+LABELS_PER_UNIT = 12   # label candidates gathered/placed per label unit
+COUNTRY_NAMES = {"KG": "Kyrgyzstan", "TJ": "Tajikistan", "UZ": "Uzbekistan", "KZ": "Kazakhstan",
+                 "TM": "Turkmenistan", "AF": "Afghanistan", "AM": "Armenia", "AZ": "Azerbaijan", "GE": "Georgia"}
+
+
+@dataclass
+class Label:
+    """A placed label: ``rect`` in world pixels at the placement scale; ``key`` is a region or place id."""
+
+    key: str
+    surf: pygame.Surface
+    rect: pygame.Rect
+    anchor: tuple[float, float]        # world units of the point the label is attached to
+    offset: tuple[int, int]            # rect.topleft minus anchor, in pixels
+    marker: str | None = None          # capital | city | base
+
+
+class Labels:
+    """The placed labels (``scale``: the scale they were placed at, None when they must be placed again)."""
+
+    def __init__(self, scene, places: dict, font_path: str | None):
+        self.scene, self.places, self.font_path = scene, places, font_path
+        self.placed: list[Label] = []
+        self.scale = None
+        self._cache: dict = {}                  # rendered texts and markers
+        self._arrays = None                     # (labels, anchors, offsets, sizes) for culling
+
+    def restyle(self) -> None:
+        """The palette changed: forget rendered texts; place again."""
+        self._cache.clear()
+        self.scale = None
+
+    # ---------------------------------------------------------------- candidates and placement
+    def _text(self, text, size, bold, colour, halo=True, spacing=0) -> pygame.Surface:
+        key = (text, size, bold, colour, halo, spacing)
+        s = self._cache.get(key)
+        if s is None:
+            s = st.halo_text(text, st.font(size, bold, self.font_path), colour,
+                             self.scene.pal["halo"] if halo else None, spacing)
+            self._cache[key] = s
+        return s
+
+    def _candidates(self, s):
+        """(priority, key, text surface, anchor world xy, marker, mode) for scale s, unsorted."""
+        pal, feats = self.scene.pal, self.scene.data.features
+        scn = set(self.scene.regions)
+        for pid, p in self.places.items():
+            if p.off_map:
+                continue
+            if p.kind == "capital":
+                prio, size, bold = 0, 13, True
+            elif p.region in scn:
+                prio, size, bold = 2, 12, False
+            elif p.kind == "base":
+                prio, size, bold = 3, 11, False
+            elif s > 25:
+                prio, size, bold = 4, 11, False
+            else:
+                continue
+            x, y = project(p.lon, p.lat)
+            yield (prio, pid, self._text(p.name, size, bold, pal["text"]), (float(x), float(y)), p.kind, "side")
+        for rid in self.scene.regions:
+            f = feats[rid]
+            bw = (f.bbox[2] - f.bbox[0]) * s
+            name = self._text(f.name, 14, True, pal["text"])
+            surf = name if name.get_width() < bw * 1.1 else self._text(rid, 12, True, pal["text"])
+            yield (1, rid, surf, f.label, None, "centre")
+        for c, xy in self.scene.data.country_labels.items():
+            name = COUNTRY_NAMES.get(c, c)
+            yield (5, "country:" + c, self._text(name.upper(), 13 if s < 60 else 16, True,
+                                                 pal["text_muted"], spacing=2), xy, None, "centre")
+        for fid, f in feats.items():
+            if f.kind == "country" and f.label is not None:
+                yield (6, "country:" + fid, self._text(f.name.upper(), 12, False, pal["text_muted"], spacing=2),
+                       f.label, None, "centre")
+            elif f.kind == "region" and fid not in scn and s > 45:
+                surf = self._text(f.name, 11, False, pal["text_muted"])
+                if surf.get_width() < (f.bbox[2] - f.bbox[0]) * s:
+                    yield (7, fid, surf, f.label, None, "centre")
+
+    def place_now(self, s) -> None:
+        """Place all labels at scale s now (drains the resumable steps)."""
+        for _ in self.steps(s):
+            pass
+
+    def steps(self, s):
+        """Generator: greedy placement by priority in world pixels at scale s; overlapping labels are skipped.
+        Yields every LABELS_PER_UNIT candidates; the previous labels stay on screen until it finishes."""
+        cands = []
+        for n, c in enumerate(self._candidates(s)):
+            cands.append(c)
+            if n % LABELS_PER_UNIT == LABELS_PER_UNIT - 1:
+                yield
+        cands.sort(key=lambda c: c[0])
+        yield
+        taken: list[pygame.Rect] = []
+        labels: list[Label] = []
+        x1, y1 = self.scene.data.bounds[2:]
+        mapr = pygame.Rect(0, 0, int(x1 * s), int(y1 * s))
+        for n, (prio, key, surf, (ax, ay), marker, mode) in enumerate(cands):
+            if n % LABELS_PER_UNIT == LABELS_PER_UNIT - 1:
+                yield
+            px, py = ax * s, ay * s
+            w, h = surf.get_size()
+            if mode == "centre":
+                tries = [(-w / 2, -h / 2), (-w / 2, -h / 2 - h * 0.8), (-w / 2, -h / 2 + h * 0.8)]
+            else:
+                tries = [(6, -h / 2), (-w - 6, -h / 2), (-w / 2, -h - 4), (-w / 2, 4)]
+            mark = pygame.Rect(int(px) - 4, int(py) - 4, 9, 9) if marker else None
+            for dx, dy in tries:
+                r = pygame.Rect(int(px + dx), int(py + dy), w, h)
+                if not mapr.contains(r):
+                    continue
+                if r.inflate(4, 2).collidelist(taken) < 0 and (mark is None or mark.collidelist(taken) < 0):
+                    taken.append(r.inflate(4, 2))
+                    if mark is not None:
+                        taken.append(mark)
+                    labels.append(Label(key, surf, r, (ax, ay), (int(dx), int(dy)), marker))
+                    break
+        self.placed, self.scale = labels, s
+
+    # ---------------------------------------------------------------- on screen
+    def rects(self, camera) -> list[pygame.Rect]:
+        """Screen rects of the placed labels."""
+        out = []
+        for lb in self.placed:
+            sx, sy = camera.world_to_screen(*lb.anchor)
+            out.append(pygame.Rect((int(sx + lb.offset[0]), int(sy + lb.offset[1])), lb.rect.size))
+        return out
+
+    def _marker(self, kind: str) -> pygame.Surface:
+        key = ("marker", kind)
+        m = self._cache.get(key)
+        if m is None:
+            pal = self.scene.pal
+            m = pygame.Surface((15, 15), pygame.SRCALPHA)
+            p = (7, 7)
+            if kind == "capital":
+                pygame.draw.circle(m, pal["halo"], p, 7)
+                pygame.draw.circle(m, pal["text"], p, 6, 2)
+                pygame.draw.circle(m, pal["text"], p, 2)
+            elif kind == "base":
+                pygame.draw.polygon(m, pal["halo"], [(7, 0), (0, 12), (14, 12)])
+                pygame.draw.polygon(m, pal["text"], [(7, 3), (3, 10), (11, 10)])
+            else:
+                pygame.draw.circle(m, pal["halo"], p, 4)
+                pygame.draw.circle(m, pal["text"], p, 3)
+            self._cache[key] = m
+        return m
+
+    def draw(self, surface, camera) -> None:
+        """Blit the placed labels and place markers visible in the view (vectorised culling)."""
+        if not self.placed:
+            return
+        if self._arrays is None or self._arrays[0] is not self.placed:
+            xy = np.array([lb.anchor for lb in self.placed], float)
+            off = np.array([lb.offset for lb in self.placed], float)
+            size = np.array([lb.surf.get_size() for lb in self.placed], float)
+            self._arrays = (self.placed, xy, off, size)
+        labels, xy, off, size = self._arrays
+        r = camera.rect
+        sp = (xy - camera.origin) * camera.scale + (r.x, r.y)
+        pos = sp + off
+        vis = ((pos[:, 0] < r.right) & (pos[:, 1] < r.bottom)
+               & (pos[:, 0] + size[:, 0] > r.x) & (pos[:, 1] + size[:, 1] > r.y))
+        seq = []
+        for i in np.flatnonzero(vis):
+            lb = labels[i]
+            if lb.marker:
+                seq.append((self._marker(lb.marker), (int(sp[i, 0]) - 7, int(sp[i, 1]) - 7)))
+            seq.append((lb.surf, (int(pos[i, 0]), int(pos[i, 1]))))
+        surface.blits(seq, doreturn=False)

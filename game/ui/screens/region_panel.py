@@ -1,0 +1,76 @@
+"""The card at the top of the side panel: the selected region, or the player's actor and objectives."""
+from __future__ import annotations
+
+import pygame
+
+from game.engine.state import DEPLOYED
+from game.ui import widgets
+from game.ui.widgets import fmt_num, px
+
+CLICK_HINT = "Click a region on the map for its details."
+
+
+class RegionPanel:
+    """Drawn each frame (no widgets) from the game state and the map's selection."""
+
+    def __init__(self, screen):
+        self.screen = screen
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def build(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+
+    def draw(self, surface) -> None:
+        rid = self.screen.map.selected
+        if rid:
+            self._draw_region(surface, rid)
+        else:
+            self._draw_player(surface)
+
+    def _draw_region(self, surface, rid: str) -> None:
+        pal, r = self.screen.app.palette, self.rect
+        w, st = self.screen.world, self.screen.game.state
+        i = w.r(rid)
+        owner = w.actor_ids[int(w.region_country[i])]
+        widgets.text(surface, "REGION", (r.x, r.y), 11, pal.accent, bold=True)
+        widgets.text(surface, w.region(rid).name, (r.x, r.y + px(14)), 19, pal.text, bold=True)
+        colour = widgets.hex_colour(w.actor(owner).colour, pal.faint)
+        widgets.chip(surface, w.name(owner), (r.x, r.y + px(44)), colour, 11)
+        widgets.text(surface, f"population {fmt_num(float(st.population[0, i]))}", (r.right, r.y + px(46)), 12,
+                     pal.muted, anchor="topright")
+        y = r.y + px(72)
+        for label, v, good_high in [("Violence", float(st.violence[0, i]), False),
+                                    ("Stability", float(st.stability[0, i]), True),
+                                    ("Government control", float(st.control[0, i]), True)]:
+            widgets.text(surface, label, (r.x, y), 12, pal.muted)
+            bar = pygame.Rect(r.x + px(130), y + px(5), r.w - px(170), px(8))
+            pygame.draw.rect(surface, pal.panel2, bar, border_radius=px(4))
+            good = v if good_high else 1 - v
+            col = pal.support if good > 0.66 else pal.abstain if good > 0.33 else pal.oppose
+            pygame.draw.rect(surface, col, (bar.x, bar.y, max(2, int(bar.w * min(1, v))), bar.h), border_radius=px(4))
+            widgets.text(surface, f"{v:.2f}", (r.right, y), 12, pal.text, anchor="topright")
+            y += px(22)
+        stats = f"Deaths {fmt_num(st.casualties[0, i])}  ·  displaced {fmt_num(st.displaced[0, i])}  ·  " \
+                f"fled abroad {fmt_num(st.refugees_out[0, i])}"
+        widgets.text(surface, stats, (r.x, y + px(4)), 12, pal.text)
+        forces = [w.name(f) for k, f in enumerate(w.force_ids)
+                  if int(st.force_location[0, k]) == i and int(st.force_status[0, k]) == DEPLOYED]
+        if forces:
+            widgets.paragraph(surface, "Forces here: " + ", ".join(forces), r.x, y + px(24), r.w, 12, pal.muted)
+
+    def _draw_player(self, surface) -> None:
+        pal, r = self.screen.app.palette, self.rect
+        w, aid = self.screen.world, self.screen.session.actor
+        a = w.actor(aid)
+        widgets.text(surface, "YOU PLAY", (r.x, r.y), 11, pal.accent, bold=True)
+        widgets.text(surface, a.name, (r.x, r.y + px(14)), 19, pal.text, bold=True)
+        pygame.draw.rect(surface, widgets.hex_colour(a.colour, pal.faint),
+                         (r.x, r.y + px(44), widgets.font(19, True).size(a.name)[0], px(3)))
+        y = r.y + px(56)
+        objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
+        widgets.text(surface, "Your objectives" if objs else CLICK_HINT, (r.x, y), 12, pal.muted, bold=bool(objs))
+        y += px(20)
+        for o in objs[:4]:
+            y = widgets.paragraph(surface, "• " + o.description, r.x, y, r.w, 12, pal.text)
+        if objs:
+            widgets.text(surface, CLICK_HINT, (r.x, r.bottom - px(4)), 11, pal.faint, anchor="bottomleft")

@@ -1,0 +1,46 @@
+"""The top bar: scenario title, date and turn, the headline indicators, Help and Menu."""
+from __future__ import annotations
+
+import pygame
+
+from game.ui import widgets
+from game.ui.widgets import fmt_num, px
+
+
+class TopBar:
+    """Drawn each frame from the game; its two buttons call the screen's help and menu."""
+
+    def __init__(self, screen):
+        self.screen = screen
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def build(self, rect: pygame.Rect) -> None:
+        s = self.screen
+        self.rect = rect
+        W = rect.w
+        s.button((W - px(112), px(10), px(100), px(36)), "Menu", s.menu, oid="menu",
+                 tip="Resume, save, load, settings, end and debrief, quit (Esc)")
+        s.button((W - px(220), px(10), px(100), px(36)), "Help", s.help, oid="help",
+                 tip="Glossary of terms and keyboard shortcuts (F1)")
+
+    def draw(self, surface) -> None:
+        pal = self.screen.app.palette
+        g = self.screen.game
+        sc = g.world.scenario
+        W, TB = self.rect.w, self.rect.h
+        pygame.draw.rect(surface, (14, 20, 27), (0, 0, W, TB))
+        pygame.draw.line(surface, pal.border, (0, TB - 1), (W, TB - 1))
+        widgets.text(surface, sc.title, (px(16), px(8)), 15, pal.text, bold=True)
+        widgets.text(surface, f"{widgets.pretty_date(g.date.isoformat())}  ·  turn {g.turn} of {g.world.last_turn}",
+                     (px(16), px(30)), 13, pal.muted)
+        ind = g.indicators()
+        cells = [("DEATHS", fmt_num(ind["casualties"]), pal.critical),
+                 ("DISPLACED", fmt_num(ind["displaced"]), pal.warning),
+                 ("REFUGEES", fmt_num(ind["refugees"]), pal.info),
+                 ("DAY", f"{(g.date - sc.start_date).days + 1} / {(sc.end_date - sc.start_date).days + 1}", pal.text)]
+        cw = px(112)
+        x = max(W - px(236) - cw * len(cells), px(16) + widgets.font(15, True).size(sc.title)[0] + px(24))
+        for label, value, col in cells:
+            widgets.text(surface, label, (x, px(8)), 11, pal.muted, bold=True)
+            widgets.text(surface, value, (x, px(24)), 19, col, bold=True)
+            x += cw

@@ -303,8 +303,9 @@ class DeployForce(Action):
     region: str = ""
     kind: ClassVar[str] = "deploy_force"
     label: ClassVar[str] = "Deploy a force"
-    help: ClassVar[str] = ("Send one of your units to a region: at home freely, abroad only with the host's "
-                           "consent (a request or a basing agreement). It arrives after its readiness delay.")
+    help: ClassVar[str] = ("Send one of your units to a region: at home freely; abroad only with the host's "
+                           "consent (its request that you answered with troops, a mutual-defence agreement, or a "
+                           "border-cooperation agreement for border regions). It arrives after its readiness delay.")
     base_cost = 2.0
 
     def target(self):

@@ -208,7 +208,7 @@ class RequestAssistance(Action):
                   f"{world.name(self.target_body)} is not a state.")
         b = world.b(self.target_body)
         free = state.req_stage[:, q, b] != SESSION_SCHEDULED
-        _need(bool(free.any()), f"A request to {world.name(self.target_body)} is already pending.")
+        _need(bool(free.any()), f"A request to {world.phrase(self.target_body)} is already pending.")
         return free
 
     def apply(self, world, state, mask, rng):
@@ -216,7 +216,7 @@ class RequestAssistance(Action):
         against = world.a(self.against) if self.against else -1
         schedule_request(world, state, q, b, mask, self.article or -1, self.framing, against)
         art = f" under Article {self.article}" if self.article else ""
-        return (f"{world.name(self.actor)} asks {world.name(self.target_body)} for assistance{art}, "
+        return (f"{world.name(self.actor)} asks {world.phrase(self.target_body)} for assistance{art}, "
                 f"calling the crisis {self.framing.replace('_', ' ')}.")
 
 

@@ -69,7 +69,7 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
 
     if narrate:
         stages.append({"stage": "request", "result": "received", "reasons": [
-            f"{world.name(world.actor_ids[q])} asked {world.name(body)}"
+            f"{world.name(world.actor_ids[q])} asked {world.phrase(body)}"
             + (f" under Article {article}" if article > 0 else "")
             + f", framing the crisis as {framing.replace('_', ' ')}"
             + (f" against {world.name(world.actor_ids[against])}" if against >= 0 else "") + "."]})
@@ -160,7 +160,9 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
 
     if narrate and convened[0]:
         for rnd in rounds:
+            tally = [d["position"] for d in rnd["members"].values()]
             stages.append({"stage": "positions", "level": rnd["level"], "members": rnd["members"],
+                           "result": ", ".join(f"{tally.count(p)} {p}" for p in ("support", "abstain", "oppose")),
                            "reasons": [f"{world.name(a)}: {d['position']} ({d['why']})"
                                        for a, d in rnd["members"].items()]})
             stages.append({"stage": "vote", "level": rnd["level"], "result": "passed" if rnd["passed"] else "blocked",
@@ -186,7 +188,7 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
     for st in stages:
         st["label"] = _stage_label(st, is_org, world.name(body))
     requester = world.name(world.actor_ids[q])
-    summary = (f"{world.name(body)}: {outcome.replace('_', ' ')} on the request of {requester}." if is_org else
+    summary = (f"{body}: {outcome.replace('_', ' ')} on the request of {requester}." if is_org else
                f"{world.name(body)} answers {requester}'s plea: {outcome.replace('_', ' ')}.")
     return {
         "turn": state.turn, "date": world.date_of_turn(state.turn).isoformat(), "body": body,
@@ -330,12 +332,12 @@ def _vote_sentence(world, rnd, rules) -> str:
 
 def _mandate_sentence(world, body, level) -> str:
     if level == 0:
-        return f"{world.name(body)} agreed on nothing: the request is declined."
+        return f"{world.phrase(body, capital=True)} agreed on nothing: the request is declined."
     text = {1: "consultations only: statements and diplomatic support",
             2: "first-level measures: equipment, helicopters, vehicles, fuel and help with humanitarian needs, but no troops",
             3: "a peacekeeping and guard mission with troops",
             4: "collective defence with the full use of force"}[level]
-    return f"{world.name(body)} decided on {text}."
+    return f"{world.phrase(body, capital=True)} decided on {text}."
 
 
 def _forces_sentence(world, forces) -> str:

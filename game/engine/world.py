@@ -95,6 +95,12 @@ class World:
                 return getattr(obj, "short_name", None) or obj.name
         return any_id
 
+    def phrase(self, body_id: str, capital: bool = False) -> str:
+        """How a sentence names a body: "the CSTO" for an organisation, the name for a state."""
+        if body_id in self._orgs:
+            return f"{'The' if capital else 'the'} {body_id}"
+        return self.name(body_id)
+
     def regions_of(self, actor_index: int) -> np.ndarray:
         return np.flatnonzero(self.region_country == actor_index)
 

@@ -59,9 +59,16 @@ def _patch_theme_id_cache() -> None:
     button, every role card). That alone cost ~150 MB in a short session. Same result, keyed
     by a tuple of the id lists instead.
     """
+    from importlib.metadata import PackageNotFoundError, version
+
     from pygame_gui.core.ui_appearance_theme import UIAppearanceTheme
-    if getattr(UIAppearanceTheme.build_all_combined_ids, "_cs_patched", False):
-        return
+    try:
+        tested = version("pygame_gui").startswith("0.6.")
+    except PackageNotFoundError:
+        tested = False
+    if (not tested or not hasattr(UIAppearanceTheme, "_get_next_id_node")
+            or getattr(UIAppearanceTheme.build_all_combined_ids, "_cs_patched", False)):
+        return  # only the 0.6 series is known to have the leak and this internal layout
 
     def build_all_combined_ids(self, element_base_ids, element_ids, class_ids, object_ids):
         key = tuple(None if v is None else tuple(v) for v in (element_base_ids, element_ids, class_ids, object_ids))

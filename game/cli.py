@@ -147,7 +147,7 @@ def _print_summary(report: dict) -> None:
     t = report["final"]["totals"]
     print(f"{report['scenario']} (seed {report['seed']}): {report['turns_played']} turns to {report['last_date']}")
     for d in report["decisions"]:
-        print(f"  {d['date']}  {d['body']:5s} on the request of {d['requested_by']}: {d['outcome'].replace('_', ' ')}")
+        print(f"  {d['date']}  {d['summary']}")
     print(f"  deaths {t['casualties']:,}  displaced (peak) {t['peak_displaced']:,}  "
           f"refugees (peak) {t['peak_refugees']:,}  troops deployed {t['troops_deployed']:,}")
     for aid, a in report["assessment"].items():

@@ -65,11 +65,8 @@ def test_kyrgyzstan_title_to_debrief():
 
 
 def test_tajik_title_to_debrief():
-    path = ROOT / "scenarios" / "tajik_afghan_border.yaml"
-    if not path.exists():
-        pytest.skip("scenarios/tajik_afghan_border.yaml does not exist yet")
     from game.scenario.loader import load_scenario
-    sc = load_scenario(path).scenario
+    sc = load_scenario(ROOT / "scenarios" / "tajik_afghan_border.yaml").scenario
     human = next(a.id for a in sc.actors if a.playable and a.kind == "government")
     _play(sc.id, human)
 

@@ -12,7 +12,6 @@ import pytest  # noqa: E402
 from game.engine.game import Game  # noqa: E402
 from game.engine.state import IN_TRANSIT  # noqa: E402
 from game.scenario.loader import load_scenario  # noqa: E402
-from game.ui.map_data import load_map_data  # noqa: E402
 from game.ui.map_view import MapView, clip_ring  # noqa: E402
 
 SIZE = (1280, 720)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from game.scenario.loader import ScenarioError, check_file, load_scenario, shipped_scenarios
-from game.scenario.tools import validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "broken_scenarios"

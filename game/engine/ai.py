@@ -14,7 +14,7 @@ import numpy as np
 
 from game.engine.fastmath import clip
 from game.engine import actions as act
-from game.engine.positions import K, crisis_view
+from game.engine.positions import crisis_view
 from game.engine.state import AT_HOME, State
 from game.engine.world import World
 

@@ -27,7 +27,7 @@ Merge keys (``<<: *base``) are supported; their copies count as alias expansions
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml

@@ -5,10 +5,8 @@ tests drive the real screens by posting events and calling it.
 """
 from __future__ import annotations
 
-import copy
 import gc
 import json
-import os
 import sys
 import time
 import warnings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pygame
 from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIPanel, UIScrollingContainer, UITextBox
+from pygame_gui.elements import UIScrollingContainer, UITextBox
 
 from game.ui import widgets
 from game.ui.screens.base import Screen

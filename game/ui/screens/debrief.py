@@ -118,7 +118,6 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
     cols = 3 if width > px(1100) else 2
     cw = (width - (cols - 1) * px(12)) // cols
     row_h = 0
-    x0 = 0
     items = sorted(ass.items(), key=lambda kv: (kv[0] not in session.seats, kv[0]))
     for i, (aid, a) in enumerate(items):
         col = i % cols

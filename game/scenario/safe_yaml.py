@@ -417,13 +417,7 @@ class _Builder:
                             continue
                         else:
                             k = self.key_text(tag, value, ev.start_mark)
-                        if k is None:
-                            state = _SKIP
-                        elif k in data:
-                            self.duplicate(k, ents, ev.start_mark)
-                            state = _SKIP
-                        else:
-                            state, key, kmark = _VALUE, k, ev.start_mark
+                        state, key, kmark = self.take_key(k, data, ents, ev.start_mark)
                         continue
                     if state == _SKIP:  # the value of a bad or duplicate key: never built
                         state = _KEY
@@ -542,14 +536,7 @@ class _Builder:
                     elif a.key[0] == _MERGE:
                         state, kmark = _MERGE_VALUE, a.mark
                     else:
-                        k = self.key_text(a.key[0], a.key[1], a.mark)
-                        if k is None:
-                            state = _SKIP
-                        elif k in data:
-                            self.duplicate(k, ents, a.mark)
-                            state = _SKIP
-                        else:
-                            state, key, kmark = _VALUE, k, a.mark
+                        state, key, kmark = self.take_key(self.key_text(a.key[0], a.key[1], a.mark), data, ents, a.mark)
                     continue
                 if is_map and state == _SKIP:
                     state = _KEY
@@ -612,6 +599,16 @@ class _Builder:
                                               anchors[name].mark, "second occurrence", mark)
         a = anchors[name] = _Anchor(mark)
         return a
+
+    def take_key(self, k: str | None, data: dict, ents: dict, mark) -> tuple:
+        """(state, key, key mark) after reading a mapping key: its value is built next, or skipped
+        when the key is unusable (already reported) or a duplicate (reported here)."""
+        if k is None:
+            return _SKIP, None, None
+        if k in data:
+            self.duplicate(k, ents, mark)
+            return _SKIP, None, None
+        return _VALUE, k, mark
 
     def duplicate(self, key: str, ents: dict, mark) -> None:
         self.report(mark, f"duplicate key {key!r} (first defined on line {ents[key][0].line + 1}); "

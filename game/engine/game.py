@@ -232,7 +232,7 @@ class Game:
     # --- internals ----------------------------------------------------------------
     def _begin_turn(self) -> None:
         s = self.state
-        s.budget[:] = [self.world.actor(a).budget for a in self.world.actor_ids]
+        s.budget[:] = self.world.budget0
         s.group_target[:] = -1
         self._current = TurnRecord(s.turn, self.date.isoformat(), {p: {} for p in PHASES})
         self._current.phases["decisions"] = {"actions": []}

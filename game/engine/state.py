@@ -151,7 +151,7 @@ def initial_state(world: World, runs: int = 1) -> State:
         casualties=np.zeros((R, N)), displaced=np.zeros((R, N)), refugees_out=np.zeros((R, N)),
         refugees_in=np.zeros((R, N)), aid=np.zeros((R, N)), security=per_region("security_forces"),
         emergency_days=np.zeros((R, N)), peak_displaced=np.zeros((R, N)), peak_refugees=np.zeros((R, N)),
-        budget=np.tile(np.array([world.actor(a).budget for a in world.actor_ids], float), (R, 1)),
+        budget=np.tile(world.budget0, (R, 1)),
         reserve=np.tile(np.array([world.actor(a).reserve_troops for a in world.actor_ids], float), (R, 1)),
         equipment=np.zeros((R, A)), perceived_external=np.zeros((R, A)),
         border_open=border_open,

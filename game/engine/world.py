@@ -42,6 +42,7 @@ class World:
     adjacency: np.ndarray                 # (N, N) float 0/1, symmetric
     foreign_adjacency: np.ndarray         # (N, N) neighbours in another country
     population0: np.ndarray               # (N,)
+    budget0: np.ndarray                   # (A,) action points each actor gets every turn
     border_security0: np.ndarray          # (N,) peacetime border security
     force_owner: np.ndarray               # (F,) actor index
     force_strength: np.ndarray            # (F,)
@@ -168,6 +169,7 @@ def build_world(scenario: Scenario) -> World:
         interests=interests, ties=ties, region_country=region_country, adjacency=adjacency,
         foreign_adjacency=foreign,
         population0=np.array([regions[r].population for r in region_ids], dtype=float),
+        budget0=np.array([actors[a].budget for a in actor_ids], dtype=float),
         border_security0=np.array([regions[r].border_security for r in region_ids], dtype=float),
         force_owner=np.array([ai[forces[f].owner] for f in force_ids], dtype=np.int64),
         force_strength=np.array([forces[f].strength for f in force_ids], dtype=float),

@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
                       choices=["title", "browser", "roles", "game", "council", "debrief", "help", "settings"])
     shot.add_argument("--seed", type=int, default=0)
 
+    cal = sub.add_parser("calibrate", help="play every historical scenario on the run axis and compare with history")
+    cal.add_argument("scenarios", nargs="*", help="paths or ids (default: every shipped scenario with a historical record)")
+    cal.add_argument("--runs", type=int, default=200)
+    cal.add_argument("--seed", type=int, default=0)
+    cal.add_argument("--json", action="store_true", help="print a JSON list of rows")
+
     bench = sub.add_parser("bench", help="measure speed and memory against the targets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
     return p
@@ -73,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "new":
             from game.scenario.tools import new_main
             return new_main(args.path, args.source, args.force)
+        if command == "calibrate":
+            from game.calibrate_cli import calibrate_main
+            return calibrate_main(args)
         if command == "bench":
             from game.bench import bench_main
             return bench_main(quick=args.quick)

@@ -90,7 +90,7 @@ def test_size_limit(tmp_path):
 
 
 def test_missing_file_and_utf16(tmp_path):
-    with pytest.raises(YamlFileError, match="cannot open"):
+    with pytest.raises(YamlFileError, match="does not exist"):
         load_yaml_file(tmp_path / "nope.yaml")
     with pytest.raises(YamlFileError, match="UTF-16"):
         load_yaml_text("a: 1\n".encode("utf-16"))
@@ -205,7 +205,7 @@ def _node_at(node, loc):
 @settings(max_examples=200, deadline=None)
 @given(DATA, st.booleans())
 def test_roundtrip_and_locate(data, flow):
-    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, width=60)
+    text = dump(data, allow_unicode=True, default_flow_style=flow, width=60)
     doc = load_yaml_text(text)
     assert doc.data == data
     assert doc.warnings == []
@@ -268,6 +268,19 @@ def using(loader):
         yield
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes every string that YAML 1.1 *or* 1.2 would read as something else."""
+
+
+_Dumper.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeDumper.yaml_implicit_resolvers.items()}
+for _ch, _rs in sy.CORE_RESOLVERS.items():
+    _Dumper.yaml_implicit_resolvers.setdefault(_ch, []).extend(_rs)
+
+
+def dump(data, **kw):
+    return yaml.dump(data, Dumper=_Dumper, **kw)
+
+
 def norm(x):
     """Comparable form: NaN equals NaN, and the type matters (1 != 1.0 != True)."""
     if isinstance(x, dict):
@@ -305,9 +318,10 @@ def _doc(scalars, shape):
 
 
 def check_same(text, loader):
-    """Same data as the safe loader (which cannot construct a plain "=" — safe_yaml keeps it as text)."""
+    """Same data as PyYAML's loader reading YAML 1.2 core scalars (``sy.core_loader``), which is
+    how safe_yaml types plain scalars (it cannot construct a plain "=" — safe_yaml keeps it as text)."""
     try:
-        want = yaml.load(text, Loader=loader)
+        want = yaml.load(text, Loader=sy.core_loader(loader))
     except yaml.YAMLError:
         with using(loader), pytest.raises(YamlFileError):
             load_yaml_text(text)
@@ -341,7 +355,7 @@ def test_tricky_keys_stay_text(loader):
             continue
         with using(loader):
             doc = load_yaml_text(f"{s}: v\n")
-        ref = yaml.load(f"{s}: v\n", Loader=loader)
+        ref = yaml.load(f"{s}: v\n", Loader=sy.core_loader(loader))
         [k] = ref
         assert doc.data == {s.split(" #")[0]: "v"}, s
         assert len(doc.warnings) == (0 if isinstance(k, str) else 1), s
@@ -358,7 +372,7 @@ DIFF_DATA = st.recursive(DIFF_SCALARS, lambda kids: st.one_of(st.lists(kids, max
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(DIFF_DATA, st.booleans())
 def test_dumped_documents(loader, data, flow):
-    text = yaml.safe_dump(data, default_flow_style=flow, width=50)
+    text = dump(data, default_flow_style=flow, width=50)
     if yaml.safe_load(text) is None and not text.strip("\n.").strip() or text.startswith("..."):
         return
     check_same(text, loader)
@@ -387,9 +401,64 @@ def test_aliases_and_merges(loader, text):
 
 
 def test_dates_and_timestamps():
-    d = load_yaml_text("a: 2001-12-14\nb: 2001-12-14 21:59:43.10\nc: 2001-12-14t21:59:43.10-05:00\n").data
-    assert d["a"] == datetime.date(2001, 12, 14) and type(d["b"]) is datetime.datetime
+    """A plain YYYY-MM-DD is a date; a date and time stays text (as YAML 1.2 editors read it) unless tagged."""
+    d = load_yaml_text("a: 2001-12-14\nb: 2001-12-14 21:59:43.10\nc: !!timestamp 2001-12-14t21:59:43.10-05:00\n"
+                       "d: 2001-2-3\ne: 2010-02-30\n").data
+    assert d["a"] == datetime.date(2001, 12, 14) and d["b"] == "2001-12-14 21:59:43.10"
     assert d["c"].utcoffset() == datetime.timedelta(hours=-5)
+    assert d["d"] == "2001-2-3" and d["e"] == "2010-02-30"  # not a day: text, for the schema to report in place
+
+
+def test_yaml12_core_scalars():
+    """The game reads plain scalars as YAML 1.2 editors do: yes/no/on/off are text, 017 is 17."""
+    d = load_yaml_text("a: yes\nb: No\nc: off\nd: 017\ne: 0o17\nf: 0x1F\ng: 1_000\nh: 1:20\ni: 1e3\n"
+                       "j: TRUE\nk: NO\nl: ~\nm: .NaN\nn: -.inf\no: 0b101\np: " + "9" * 5000 + "\n").data
+    assert [d[k] for k in "abcdefghijko"] == ["yes", "No", "off", 17, 15, 31, "1_000", "1:20", 1000.0, True, "NO",
+                                             "0b101"]
+    assert d["l"] is None and math.isnan(d["m"]) and d["n"] == -math.inf and d["p"] == "9" * 5000
+    with pytest.raises(YamlFileError, match="not a valid boolean"):
+        load_yaml_text("a: !!bool yes\n")
+
+
+def test_bidi_override_refused():
+    with pytest.raises(YamlFileError) as info:
+        load_yaml_text("name: abc\u202edef\n")
+    [p] = info.value.problems
+    assert (p.line, p.col) == (1, 10) and "U+202E" in p.message and info.value.unreadable
+
+
+def test_node_limit(monkeypatch):
+    monkeypatch.setattr(sy, "MAX_NODES", 1000)
+    assert len(load_yaml_text("- {}\n" * 999).data) == 999
+    with pytest.raises(YamlFileError, match="more than 1,000 values"):
+        load_yaml_text("- {}\n" * 1001)
+
+
+def test_two_megabytes_of_tiny_values_fast():
+    """The worst cases for the event builder: empty mappings and lists, one after another."""
+    for text in ["- {}\n" * 390_000, "[" + "[]," * 600_000 + "]\n"]:
+        start = time.perf_counter()
+        with pytest.raises(YamlFileError, match="values"):
+            load_yaml_text(text)
+        assert time.perf_counter() - start < 2.0
+
+
+def test_special_files_never_block(tmp_path):
+    import os
+    fifo = tmp_path / "f.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(YamlFileError, match="named pipe") as info:
+        load_yaml_file(fifo)  # would wait for a writer forever if opened normally
+    assert info.value.unreadable
+    with pytest.raises(YamlFileError, match="directory"):
+        load_yaml_file(tmp_path)
+    if Path("/dev/zero").exists():
+        with pytest.raises(YamlFileError, match="device"):
+            load_yaml_file("/dev/zero")
+    with pytest.raises(YamlFileError, match="too long"):
+        load_yaml_file(tmp_path / ("x" * 300 + ".yaml"))
+    with pytest.raises(YamlFileError, match="does not exist"):
+        load_yaml_file(tmp_path / "nope.yaml")
 
 
 def test_event_builder_edge_cases():

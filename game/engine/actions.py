@@ -14,9 +14,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.engine.procedure import schedule_request
+from game.engine.procedure import _outcome, schedule_request, transit_days
 from game.engine.state import ANSWERED, AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
-from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, World
+from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, STATE_KINDS, World
 
 ACTION_TYPES: dict[str, type["Action"]] = {}
 
@@ -177,12 +177,16 @@ class RequestAssistance(Action):
     article: int | None = None
     framing: str = "internal_unrest"
     against: str | None = None
+    about: str | None = None
     kind: ClassVar[str] = "request_assistance"
     label: ClassVar[str] = "Request assistance"
     help: ClassVar[str] = ("Ask an organisation (under a treaty article) or a state for help, framing the crisis "
-                           "as internal unrest, outside interference, terrorism or a border incident.")
+                           "as internal unrest, outside interference, terrorism, a border incident or aggression "
+                           "by a state. The article invoked bounds what can be decided. A member may also call for "
+                           "action about another member's crisis ('about'): without that member's own request, "
+                           "only words and consultations are possible.")
     base_cost = 1.0
-    actor_kinds = ("government",)
+    actor_kinds = ("government", "state")
 
     def target(self):
         return self.target_body
@@ -194,6 +198,13 @@ class RequestAssistance(Action):
         _need(self.target_body != self.actor, "A government cannot ask itself for help.")
         if self.against is not None:
             _need(self.against in world.actor_ids, f"There is no actor '{self.against}'.")
+            _need(self.against != self.actor, "A government cannot ask for help against itself.")
+        if self.about is not None:
+            _need(self.target_body in world.org_ids, "Only an organisation can be asked to act about another state.")
+            _need(self.about in world.actor_ids and world.actor(self.about).kind in STATE_KINDS,
+                  f"There is no state '{self.about}'.")
+            _need(bool(world.membership[world.o(self.target_body), world.a(self.about)]),
+                  f"{world.name(self.about)} is not a member of the {self.target_body}.")
         if self.target_body in world.org_ids:
             org = world.org(self.target_body)
             _need(org.security_role, f"{org.name} takes no requests for military assistance.")
@@ -214,10 +225,13 @@ class RequestAssistance(Action):
     def apply(self, world, state, mask, rng):
         q, b = world.a(self.actor), world.b(self.target_body)
         against = world.a(self.against) if self.against else -1
-        schedule_request(world, state, q, b, mask, self.article or -1, self.framing, against)
+        about = world.a(self.about) if self.about else -1
+        schedule_request(world, state, q, b, mask, self.article or -1, self.framing, against, about)
         art = f" under Article {self.article}" if self.article else ""
-        return (f"{world.name(self.actor)} asks {world.phrase(self.target_body)} for assistance{art}, "
-                f"calling the crisis {self.framing.replace('_', ' ')}.")
+        on = f" about {world.name(self.about)}" if self.about and self.about != self.actor else ""
+        vs = f" against {world.name(self.against)}" if self.against else ""
+        return (f"{world.name(self.actor)} asks {world.phrase(self.target_body)} for assistance{art}{on}, "
+                f"calling the crisis {self.framing.replace('_', ' ')}{vs}.")
 
 
 @dataclass(frozen=True)
@@ -327,8 +341,7 @@ class DeployForce(Action):
 
     def apply(self, world, state, mask, rng):
         f, r = world.f(self.force), world.r(self.region)
-        near = world.force_home_region[f] >= 0 or state.force_status[0, f] == DEPLOYED
-        days = world.force_readiness[f] + (1.0 if near else 2.0)
+        days = world.force_readiness[f] + transit_days(world, f, int(world.region_country[r]))
         turns = max(1, math.ceil(days / world.scenario.turn_days))
         state.force_status[mask, f] = IN_TRANSIT
         state.force_destination[mask, f] = r
@@ -521,6 +534,10 @@ class Mediate(Action):
         other = world.a(self.between)
         trust = max(world.ties[other, world.a(self.actor)], 0.0)
         state.tension[np.ix_(mask, world.regions_of(other))] *= 1.0 - 0.05 * (0.5 + trust)
+        ease = 1.0 - (1.0 - world.k.mediation_restraint) * 0.5 * (0.5 + trust)
+        regs = world.regions_of(other)
+        state.hostile[np.ix_(mask, np.arange(len(world.actor_ids)), regs)] *= ease     # fire on it
+        state.hostile[np.ix_(mask, [other], np.arange(len(world.region_ids)))] *= ease  # its own fire
         return f"{world.name(self.actor)} offers to mediate in {world.name(self.between)}."
 
 
@@ -556,6 +573,11 @@ class PublicStatement(Action):
             state.tension[np.ix_(mask, regs)] *= 0.98
         else:
             state.perceived_external[mask, about] = np.minimum(state.perceived_external[mask, about] + 0.1, 0.5)
+        if self.stance in ("call_for_restraint", "condemn_violence"):
+            state.hostile[np.ix_(mask, np.arange(len(world.actor_ids)), regs)] *= world.k.calm_statement
+        for o, org_id in enumerate(world.org_ids):     # a secretary-general speaks for the organisation
+            if world.org(org_id).secretariat == self.actor and world.membership[o, about]:
+                _outcome(state, world.b(org_id), mask, "statement")
         return f"{world.name(self.actor)} makes a statement on {world.name(self.about)}: {self.stance.replace('_', ' ')}."
 
 
@@ -610,3 +632,62 @@ class ChooseOption(Action):
         choice = offer["choices"][self.choice]
         apply_effects(world, state, choice.effects, mask, rng, news=None)
         return f"{world.name(self.actor)}: {choice.label}."
+
+
+@dataclass(frozen=True)
+class CrossBorderAttack(Action):
+    region: str = ""
+    mode: str = "shell"
+    kind: ClassVar[str] = "cross_border_attack"
+    label: ClassVar[str] = "Attack across a border"
+    help: ClassVar[str] = ("Your army fires on, assaults or occupies positions in a neighbouring state's border "
+                           "region. Soldiers on both sides die, villages empty, and the other side may ask its "
+                           "allies for help against you. It goes on until a ceasefire.")
+    base_cost = 2.0
+
+    def target(self):
+        return self.region
+
+    def check(self, world, state):
+        _need(self.mode in ("shell", "attack", "occupy"), f"Unknown mode '{self.mode}' (shell, attack or occupy).")
+        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        a, r = world.a(self.actor), world.r(self.region)
+        host = int(world.region_country[r])
+        _need(host != a, f"{world.name(self.region)} is {world.name(self.actor)}'s own territory.")
+        _need(bool(world.adjacency[r, world.regions_of(a)].any()),
+              f"{world.name(self.region)} does not border {world.name(self.actor)}'s territory.")
+        stronger = state.hostile[:, a, r] < world.k.mode_intensity(self.mode) - 1e-9
+        _need(bool(stronger.any()), f"{world.name(self.actor)} is already operating at that intensity there.")
+        return stronger
+
+    def apply(self, world, state, mask, rng):
+        a, r = world.a(self.actor), world.r(self.region)
+        state.hostile[mask, a, r] = world.k.mode_intensity(self.mode)
+        verb = {"shell": "shell positions in", "attack": "assault positions in", "occupy": "seize ground in"}[self.mode]
+        return f"{world.name(self.actor)}'s forces {verb} {world.name(self.region)}."
+
+
+@dataclass(frozen=True)
+class Ceasefire(Action):
+    with_state: str = ""
+    kind: ClassVar[str] = "ceasefire"
+    label: ClassVar[str] = "Cease fire"
+    help: ClassVar[str] = ("Order your forces to stop firing on a neighbour. The fighting ends when both sides "
+                           "have stopped; occupied ground is not handed back by itself.")
+    base_cost = 1.0
+
+    def target(self):
+        return self.with_state
+
+    def check(self, world, state):
+        other = _state_of(world, self.with_state)
+        _need(other != world.a(self.actor), "A state cannot agree a ceasefire with itself.")
+        firing = state.hostile[:, world.a(self.actor), world.regions_of(other)].max(axis=1) > 0 \
+            if len(world.regions_of(other)) else np.zeros(state.runs, dtype=bool)
+        _need(bool(firing.any()), f"{world.name(self.actor)}'s forces are not firing on {world.name(self.with_state)}.")
+        return firing
+
+    def apply(self, world, state, mask, rng):
+        a, other = world.a(self.actor), world.a(self.with_state)
+        state.hostile[np.ix_(mask, [a], world.regions_of(other))] = 0.0
+        return f"{world.name(self.actor)} orders its forces to cease fire on {world.name(self.with_state)}."

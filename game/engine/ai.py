@@ -1,10 +1,12 @@
-"""AI actors: they score the same actions a player can take, by their own interests.
+"""AI actors: they score the items of the same catalogue a player chooses from, by their own interests.
 
-Each actor has a fixed list of candidate actions built from the scenario. Every turn
-each candidate gets a utility per run (interest weights times features of the
-crisis); the actor takes its best candidates while they are worth more than
-nothing and it has action points left. Small random perturbations (per run) make
-runs differ; the seed makes them repeatable.
+For each actor the AI keeps the catalogue items it has a scorer for (game/engine/catalogue.py).
+Every turn each one gets a utility per run (interest weights times features of the crisis);
+the actor takes its best items while they are worth more than nothing and it has action points
+left. Small random perturbations (per run) make runs differ; the seed makes them repeatable.
+
+Requests recognise articles by what they cover, claim the reading the evidence best supports,
+and name the other side when there is one.
 """
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.fastmath import clip
 from game.engine import actions as act
+from game.engine.catalogue import FRAMING_CLAIMS, catalogue, possible_adversaries
+from game.engine.fastmath import clip
 from game.engine.positions import crisis_view
 from game.engine.state import AT_HOME, State
-from game.engine.world import World
+from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
 
 MAX_ACTIONS_PER_TURN = 3
 NOISE = 0.05
@@ -49,156 +52,263 @@ class Features:
             regs = w.regions_of(a)
             if len(regs) == 0:
                 z = np.zeros(s.runs)
-                out = {"violence": z, "instability": z, "pressure": z, "refugees_in": z, "evidence": z, "aid": z}
+                out = {"violence": z, "instability": z, "pressure": z, "refugees_in": z, "evidence": z, "aid": z,
+                       "attack": z, "armed": z, "adversary": np.full(s.runs, -1), "view": None, "reserve_left": z}
             else:
                 cv = crisis_view(w, s, a)
                 out = {
                     "violence": cv.violence, "instability": cv.instability, "evidence": cv.evidence,
-                    "pressure": clip(self.fighters_near[:, regs].max(axis=1) / 1500.0, 0, 1),
+                    "pressure": cv.pressure,
                     "refugees_in": s.refugees_in[:, regs].sum(axis=1) / max(w.actor(w.actor_ids[a]).refugee_capacity, 1),
-                    "aid": s.aid[:, regs].mean(axis=1),
+                    "aid": s.aid[:, regs].mean(axis=1), "attack": cv.attack, "armed": cv.armed,
+                    "adversary": cv.adversary, "view": cv,
+                    "reserve_left": s.reserve[:, a] / max(w.actor(w.actor_ids[a]).reserve_troops, 1.0)
+                    if w.actor(w.actor_ids[a]).reserve_troops else np.zeros(s.runs),
                 }
             self._country_cache[a] = out
         return self._country_cache[a]
 
 
-def _state_actors(world: World) -> list[int]:
-    return [i for i, a in enumerate(world.actor_ids) if world.actor(a).kind in ("government", "state")]
+def _plausibility(world: World, c: dict, situation: str) -> np.ndarray:
+    """How well a reading fits the evidence: the same function the council uses."""
+    from game.engine.procedure import plausibility      # local: procedure imports positions, which is fine
+    if c["view"] is None:
+        return np.zeros_like(c["violence"])
+    if "_plaus" not in c:
+        c["_plaus"] = plausibility(world, c["view"])
+    return c["_plaus"][:, SITUATIONS.index(situation)]
 
 
 def build_candidates(world: World, actor_id: str) -> list[Candidate]:
-    """The actions an AI actor considers, each with its scoring function."""
+    """The catalogue items the AI of ``actor_id`` considers, each with its scoring function."""
     a = world.a(actor_id)
     actor = world.actor(actor_id)
     out: list[Candidate] = []
-    states = _state_actors(world)
-    own = world.regions_of(a)
-
+    homes = set()
     if actor.kind == "armed_group":
-        g = world.group_ids.index(actor_id)
-        homes = [world.r(b) for b in actor.bases] or list(own)
-        targets = sorted({int(n) for h in homes for n in np.flatnonzero(world.adjacency[h])} - set(homes))
-        for r in targets:
-            def score(f, r=r, g=g):
-                s = f.state
-                guard = s.border_security[:, r]
-                return _w(world, a, "expansion") * (1.0 - guard) * 0.8 - 0.1 - s.violence[:, r] * 0.1
-            out.append(Candidate(act.Attack(actor_id, region=world.region_ids[r]), score))
-        return out
+        homes = {world.r(b) for b in actor.bases} or set(world.regions_of(a))
+    for item in catalogue(world, actor_id):
+        scorer = SCORERS.get(item.action.kind)
+        score = scorer(world, a, item.action, homes) if scorer else None
+        if score is not None:
+            out.append(Candidate(item.action, score))
+    return out
 
-    if actor.kind == "secretariat":
-        for b in states:
-            def score(f, b=b):
-                c = f.country(b)
-                return _w(world, a, "humanitarian") * c["violence"] * 0.8 - 0.2
-            out.append(Candidate(act.Mediate(actor_id, between=world.actor_ids[b]), score))
-        return out
 
-    # --- governments and states -----------------------------------------------------
-    def need_of(f):  # how badly the government needs outside help
+def _need(world: World, a: int):
+    """How badly a government needs outside help (per run): the threat, against what its own forces
+    (and a close ally's troops on its soil) can manage."""
+    def need(f):
         c = f.country(a)
-        return c["violence"] * 1.5 + c["instability"] * 0.4 + c["pressure"]
+        cope = 0.5 + (c["view"].weakness if c["view"] is not None else 0.5)
+        # Foreign troops at home are a last resort: a government first commits its own reserves.
+        last_resort = (0.4 + 0.6 * (1.0 - c["reserve_left"])) * np.minimum(f.state.severe_days[:, a] / 2.0, 1.0)
+        return (c["violence"] * 1.5 + c["instability"] * 0.4) * cope * last_resort + c["pressure"] + c["attack"] * 1.5
+    return need
 
-    if actor.kind == "government":
-        for body in world.org_ids:
-            org = world.org(body)
-            if not (org.security_role and world.membership[world.o(body), a]):
-                continue
-            arts = {ar.number: ar for ar in org.rules.articles}
-            for framing, art in (("internal_unrest", 2), ("outside_interference", 4), ("terrorism", 4)):
-                if art not in arts:
-                    continue
-                def score(f, framing=framing, b=world.b(body)):
-                    c = f.country(a)
-                    plaus = {"internal_unrest": 1.0 - c["evidence"], "outside_interference": c["evidence"] * 1.2,
-                             "terrorism": c["evidence"] * c["pressure"] * 1.5}[framing]
-                    asked = f.state.outcome[:, b] >= 0
-                    return (_w(world, a, "regime_security") * need_of(f) - 0.6 + 0.2 * plaus
-                            + 0.1 * _w(world, a, "alliance_credibility") - 0.8 * asked)
-                out.append(Candidate(act.RequestAssistance(actor_id, target_body=body, article=art, framing=framing), score))
-        for b in states:
-            tie = world.ties[a, b]
-            if b == a or tie < 0.5:
-                continue
-            def score(f, b=b, tie=tie):
-                asked = f.state.outcome[:, world.b(world.actor_ids[b])] >= 0
-                return (_w(world, a, "regime_security") * need_of(f) * tie - 0.6
-                        - 0.15 * _w(world, a, "sovereignty") - 0.8 * asked)
-            out.append(Candidate(act.RequestAssistance(actor_id, target_body=world.actor_ids[b], framing="internal_unrest"), score))
-        for r in own:
-            def score_op(f, r=r):
-                return _w(world, a, "stability_home") * f.state.violence[:, r] * 2.0 - 0.2
-            def score_em(f, r=r):
-                return _w(world, a, "stability_home") * f.state.violence[:, r] * 1.8 - 0.3
-            out.append(Candidate(act.SecurityOperation(actor_id, region=world.region_ids[r]), score_op))
-            out.append(Candidate(act.DeclareEmergency(actor_id, region=world.region_ids[r]), score_em))
-        out.append(Candidate(act.PublicStatement(actor_id, stance="blame_outside_forces", about=actor_id),
-                             lambda f: _w(world, a, "regime_security") * need_of(f) * 0.3 + 0.3 * f.country(a)["evidence"] - 0.35))
 
-    for r in own:
-        if world.foreign_adjacency[r].any():
-            def score_rb(f, r=r):
-                s = f.state
-                return (_w(world, a, "border_security") * clip(f.fighters_near[:, r] / 1000.0, 0, 1)
-                        * (1.0 - s.border_security[:, r]) * 2.0 - 0.15)
-            out.append(Candidate(act.ReinforceBorder(actor_id, region=world.region_ids[r]), score_rb))
+# --- scorers: (world, actor index, action, homes) -> score(features) or None (not for the AI) ----------
+def _score_attack(world, a, action, homes):
+    r = world.r(action.region)
+    if r in homes or not any(world.adjacency[h, r] for h in homes):
+        return None
+    def score(f):
+        guard = f.state.border_security[:, r]
+        return _w(world, a, "expansion") * (1.0 - guard) * 0.8 - 0.1 - f.state.violence[:, r] * 0.1
+    return score
 
-    neighbours = {int(world.region_country[m]) for r in own for m in np.flatnonzero(world.foreign_adjacency[r])}
-    for b in sorted(neighbours):
-        kin = float(world.kin_share[a, world.regions_of(b)].max()) if len(world.regions_of(b)) else 0.0
-        def score_close(f, b=b, kin=kin):
+
+def _score_request(world, a, action, homes):
+    if action.about is not None:
+        return None                                   # calls about another member's crisis are for players
+    need = _need(world, a)
+    if action.target_body in world.org_ids:
+        b = world.b(action.target_body)
+        claim = FRAMING_CLAIMS[action.framing]
+        adversary = world.a(action.against) if action.against else -1
+        # What the claim can get if accepted: the strongest measure its article allows.
+        art = next((x for x in world.org(action.target_body).rules.articles if x.number == action.article), None)
+        reach = 0.0 if art is None else LEVEL_OF[art.max_mandate] / (len(LEVEL_OF) - 1)
+        if art is not None and claim not in art.covers and "threat_consultation" not in art.covers:
+            reach = 0.0
+
+        members = [m for m in np.flatnonzero(world.membership[world.o(action.target_body)]) if m != a]
+        friends = float(np.mean([max(world.ties[m, a], 0.0) for m in members])) if members else 0.0
+
+        def score(f):
+            c = f.country(a)
+            names_right = c["adversary"] == adversary
+            asked = (f.state.outcome[:, b] >= 0) | (f.state.req_stage[:, a, b] > 0) | _asked_now(f.state, a)
+            # Allied incumbents tend to accept an ally's framing: the hope of a claim is its fit
+            # plus the goodwill of the members, times what it can get if accepted.
+            hope = np.minimum(_plausibility(world, c, claim) + 0.5 * friends, 1.0) * reach
+            return np.where(names_right,
+                            _w(world, a, "regime_security") * need(f) - world.k.request_threshold
+                            + 0.4 * hope + 0.1 * _w(world, a, "alliance_credibility")
+                            - 0.3 * _w(world, a, "sovereignty") * (1.0 - c["attack"]) - 0.8 * asked, -1.0)
+        return score
+    other = world.a(action.target_body)
+    tie = world.ties[a, other]
+    if tie < 0.5:
+        return None
+
+    def score_state(f):
+        asked = (f.state.outcome[:, world.b(action.target_body)] >= 0) | _asked_now(f.state, a)
+        # One patron's troops weigh more on sovereignty than a collective force's.
+        return (_w(world, a, "regime_security") * need(f) * tie - world.k.request_threshold
+                + 0.4 * 0.85 * tie - 0.4 * _w(world, a, "sovereignty")
+                + 0.2 * _w(world, a, "bilateral_preference") - 0.8 * asked)
+    return score_state
+
+
+def _asked_now(state: State, a: int) -> np.ndarray:
+    """(R,) whether actor ``a`` already made a request this turn: a government picks one channel at a time."""
+    return (state.req_turn[:, a, :] == state.turn).any(axis=1)
+
+
+def _score_security_op(world, a, action, homes):
+    r = world.r(action.region)
+    return lambda f: _w(world, a, "stability_home") * f.state.violence[:, r] * 2.0 - 0.2
+
+
+def _score_emergency(world, a, action, homes):
+    r = world.r(action.region)
+    return lambda f: _w(world, a, "stability_home") * f.state.violence[:, r] * 1.8 - 0.3
+
+
+def _score_statement(world, a, action, homes):
+    about = world.a(action.about)
+    me = world.actor(world.actor_ids[a])
+    if me.kind == "secretariat":
+        if action.stance != "call_for_restraint":
+            return None
+        # The secretary-general calls for restraint when members' armies fight.
+        def score_sec(f):
+            c = f.country(about)
+            return _w(world, a, "humanitarian") * c["attack"] * 1.5 + 0.1 - 0.3
+        return score_sec
+    if action.stance == "blame_outside_forces" and about == a and me.kind == "government":
+        need = _need(world, a)
+        return lambda f: _w(world, a, "regime_security") * need(f) * 0.3 + 0.3 * f.country(a)["evidence"] - 0.35
+    if action.stance == "call_for_restraint" and about != a and world.ties[a, about] >= 0.0:
+        tie = world.ties[a, about]
+        return lambda f: _w(world, a, "humanitarian") * f.country(about)["violence"] * 0.5 + 0.1 * tie - 0.2
+    return None
+
+
+def _score_reinforce(world, a, action, homes):
+    r = world.r(action.region)
+    def score(f):
+        s = f.state
+        return (_w(world, a, "border_security") * clip(f.fighters_near[:, r] / 1000.0, 0, 1)
+                * (1.0 - s.border_security[:, r]) * 2.0 - 0.15)
+    return score
+
+
+def _score_border(world, a, action, homes):
+    b = world.a(action.neighbour)
+    kin = float(world.kin_share[a, world.regions_of(b)].max()) if len(world.regions_of(b)) else 0.0
+    if not action.open:
+        def score_close(f):
             c, other = f.country(a), f.country(b)
             crowded = c["refugees_in"] - 0.8             # past 80% of what it can take in
             return ((_w(world, a, "border_security") * (crowded + 0.3 * other["violence"])
                      - _w(world, a, "humanitarian") * 0.3 - _w(world, a, "kin_protection") * kin * 0.5)
                     * clip(other["violence"] * 5.0, 0.0, 1.0) - 0.05)
-        def score_open(f, b=b, kin=kin):
-            c = f.country(a)
-            other = f.country(b)
-            return (_w(world, a, "humanitarian") * 0.3 + 0.3 * (1.0 - other["violence"] * 3)
-                    - _w(world, a, "border_security") * c["refugees_in"] - 0.2)
-        out.append(Candidate(act.SetBorder(actor_id, neighbour=world.actor_ids[b], open=False), score_close))
-        out.append(Candidate(act.SetBorder(actor_id, neighbour=world.actor_ids[b], open=True), score_open))
+        return score_close
 
-    for b in states:
-        if b == a or world.ties[a, b] < 0.0 or len(world.regions_of(b)) == 0:
-            continue
-        tie = world.ties[a, b]
-        def score_hum(f, b=b, tie=tie):
+    def score_open(f):
+        c, other = f.country(a), f.country(b)
+        return (_w(world, a, "humanitarian") * 0.3 + 0.3 * (1.0 - other["violence"] * 3)
+                - _w(world, a, "border_security") * c["refugees_in"] - 0.2)
+    return score_open
+
+
+def _score_aid(world, a, action, homes):
+    b = world.a(action.recipient)
+    tie = world.ties[a, b]
+    if b == a or tie < 0.0 or len(world.regions_of(b)) == 0 or action.aid in ("helicopters", "fuel"):
+        return None
+    if action.aid == "humanitarian":
+        def score_hum(f):
             c = f.country(b)
             return _w(world, a, "humanitarian") * (c["violence"] + c["instability"] * 0.3) * (0.5 + tie) * 1.2 - 0.3 - c["aid"]
-        def score_eq(f, b=b, tie=tie):
-            c = f.country(b)
-            return (_w(world, a, "regime_security") * tie * c["violence"] * 1.2
-                    + _w(world, a, "regional_influence") * 0.2 * c["violence"]
-                    - 0.35 - 0.1 * _w(world, a, "cost_aversion") - f.state.equipment[:, b])
-        def score_talk(f, b=b, tie=tie):
-            c = f.country(b)
-            return _w(world, a, "humanitarian") * c["violence"] * 0.5 + 0.1 * tie - 0.2
-        out.append(Candidate(act.SendAid(actor_id, recipient=world.actor_ids[b], aid="humanitarian"), score_hum))
-        out.append(Candidate(act.SendAid(actor_id, recipient=world.actor_ids[b], aid="equipment"), score_eq))
-        out.append(Candidate(act.PublicStatement(actor_id, stance="call_for_restraint", about=world.actor_ids[b]), score_talk))
+        return score_hum
 
-    # Own forces: to own regions under pressure, or abroad where consent exists (the action checks it).
-    for fi in np.flatnonzero(world.force_owner == a):
-        for r in range(len(world.region_ids)):
-            host = int(world.region_country[r])
-            near_home = host == a or (world.ties[a, host] >= 0.5 and
-                                      world.adjacency[np.ix_(world.regions_of(host), world.regions_of(host))].any())
-            if not near_home or not (world.foreign_adjacency[r].any() or host == a):
-                continue
-            if host == a:
-                weight = _w(world, a, "stability_home")
-            else:
-                weight = _w(world, a, "border_security") * 0.8 + _w(world, a, "regime_security") * world.ties[a, host] * 0.5
-            risk = 0.3 * _w(world, a, "cost_aversion")
+    def score_eq(f):
+        c = f.country(b)
+        return (_w(world, a, "regime_security") * tie * c["violence"] * 1.2
+                + _w(world, a, "regional_influence") * 0.2 * c["violence"]
+                - 0.35 - 0.1 * _w(world, a, "cost_aversion") - f.state.equipment[:, b])
+    return score_eq
 
-            def score_dep(f, r=r, fi=fi, weight=weight, risk=risk):
-                s = f.state
-                gain = weight * f.threat[:, r] - 0.45 - risk * s.violence[:, r]
-                return np.where(s.force_status[:, fi] == AT_HOME, gain, -1.0)
-            out.append(Candidate(act.DeployForce(actor_id, force=world.force_ids[fi], region=world.region_ids[r]), score_dep))
-    return out
+
+def _score_deploy(world, a, action, homes):
+    fi, r = world.f(action.force), world.r(action.region)
+    host = int(world.region_country[r])
+    near_home = host == a or (world.ties[a, host] >= 0.5 and
+                              world.adjacency[np.ix_(world.regions_of(host), world.regions_of(host))].any())
+    if not near_home or not (world.foreign_adjacency[r].any() or host == a):
+        return None
+    if host == a:
+        weight = _w(world, a, "stability_home")
+    else:
+        weight = _w(world, a, "border_security") * 0.8 + _w(world, a, "regime_security") * world.ties[a, host] * 0.5
+    risk = 0.3 * _w(world, a, "cost_aversion")
+
+    def score(f):
+        s = f.state
+        gain = weight * f.threat[:, r] - 0.45 - risk * s.violence[:, r]
+        return np.where(s.force_status[:, fi] == AT_HOME, gain, -1.0)
+    return score
+
+
+def _score_return_fire(world, a, action, homes):
+    """States answer fire with fire (shelling back) when another state attacks them; they start no war."""
+    if action.mode != "shell":
+        return None
+    r = world.r(action.region)
+    enemy = int(world.region_country[r])
+    mine = world.regions_of(a)
+
+    def score(f):
+        attacked = f.state.hostile[:, enemy, mine].max(axis=1)
+        return np.where(attacked > 0, (0.5 * _w(world, a, "sovereignty") + 0.3 * _w(world, a, "border_security"))
+                        * (0.5 + attacked) - 0.3 - 0.1 * _w(world, a, "humanitarian"), -1.0)
+    return score
+
+
+def _score_ceasefire(world, a, action, homes):
+    """A side ceases fire as its losses mount, as it is urged to, and the less it wants ground."""
+    k = world.k
+    other = world.a(action.with_state)
+    theirs = world.regions_of(other)
+
+    def score(f):
+        s = f.state
+        lost = s.military_casualties[:, a]
+        weariness = lost / (lost + k.ceasefire_losses)
+        eased = 1.0 - s.tension[:, theirs].mean(axis=1) if len(theirs) else 0.0
+        return (weariness + 0.2 * _w(world, a, "humanitarian") + 0.2 * _w(world, a, "cost_aversion")
+                + 0.2 * eased - 0.5 * _w(world, a, "expansion") - 0.45)
+    return score
+
+
+def _score_mediate(world, a, action, homes):
+    me = world.actor(world.actor_ids[a])
+    b = world.a(action.between)
+    if me.kind == "secretariat":
+        return lambda f: _w(world, a, "humanitarian") * f.country(b)["violence"] * 0.8 - 0.2
+    return None
+
+
+SCORERS = {
+    "attack": _score_attack, "request_assistance": _score_request, "security_operation": _score_security_op,
+    "declare_emergency": _score_emergency, "public_statement": _score_statement,
+    "reinforce_border": _score_reinforce, "set_border": _score_border, "send_aid": _score_aid,
+    "deploy_force": _score_deploy, "cross_border_attack": _score_return_fire, "ceasefire": _score_ceasefire,
+    "mediate": _score_mediate,
+}
 
 
 class AIPlayer:
@@ -238,3 +348,6 @@ class AIPlayer:
                         text = cands[c].action.perform(self.world, state, ok, rng)
                         taken.append((cands[c].action, ok, text))
         return taken
+
+
+__all__ = ["AIPlayer", "Features", "build_candidates", "SCORERS", "SITUATIONS", "STATE_KINDS", "possible_adversaries"]

@@ -46,9 +46,13 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
     """
     units = presence(world, state)
     open_foreign = _open_foreign(world, state)
+    war = _front(world, state) if state.hostile.any() else None
     for _ in range(days):
         _step(world, state, rng, units, open_foreign)
+        if war is not None:
+            _fight(world, state, war)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
+    _count_severe_days(world, state, days)
     state.equipment *= 0.97 ** days
     state.aid *= 0.93 ** days
 
@@ -113,6 +117,56 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
     state.violence = new_v
     # Reinforced borders slip back toward their peacetime level without upkeep.
     state.border_security += BORDER_RELAXATION * (world.border_security0 - state.border_security)
+
+
+#: Violence from which a state's crisis counts as severe (for how long a government has coped alone).
+SEVERE_VIOLENCE = 0.25
+
+
+def _count_severe_days(world: World, state: State, days: int) -> None:
+    """Days in a row each state's worst violence has stayed severe (reset when it falls below)."""
+    worst = np.zeros_like(state.severe_days)
+    np.maximum.at(worst.T, world.region_country, state.violence.T)
+    state.severe_days = np.where(worst >= SEVERE_VIOLENCE, state.severe_days + days, 0.0)
+
+
+def _front(world: World, state: State):
+    """Troops in contact where states fight: (intensity (R, N), attackers' troops (R, A, N), defenders' (R, N))."""
+    from game.engine.positions import own_presence      # local: positions imports this module
+    h = state.hostile                                                           # (R, A, N)
+    A = len(world.actor_ids)
+    troops = np.stack([own_presence(world, state, a) if h[:, a].any() or a in set(world.region_country)
+                       else np.zeros_like(state.security) for a in range(A)], axis=1)   # (R, A, N)
+    owner = world.region_country
+    defenders = np.take_along_axis(troops, np.broadcast_to(owner[None, None, :], (state.runs, 1, len(owner))),
+                                   axis=1)[:, 0, :]                              # (R, N)
+    attackers = (troops @ world.adjacency) * (h > 0)                            # (R, A, N) troops next door
+    return h, attackers, defenders
+
+
+def _fight(world: World, state: State, war) -> None:
+    """One day of interstate fighting: soldiers die on both sides, villages burn, ground changes hands.
+
+    Each side loses soldiers in proportion to the other side's troops in contact (times the
+    intensity); the attacked region's violence rises, and occupying forces take control.
+    """
+    k = world.k
+    h, attackers, defenders = war
+    h = state.hostile
+    total = np.minimum(h.sum(axis=1), 1.0)                                      # (R, N)
+    if not total.any():
+        return
+    attacking_troops = (attackers * (h > 0)).sum(axis=1)                        # (R, N)
+    defender_loss = np.minimum(k.military_lethality * total * attacking_troops, 0.5 * defenders)
+    attacker_loss = k.military_lethality * total[:, None, :] * defenders[:, None, :] * (h / np.maximum(total[:, None, :], 1e-9))
+    R = state.runs
+    np.add.at(state.military_casualties, (np.repeat(np.arange(R), len(world.region_ids)),
+                                          np.tile(world.region_country, R)), defender_loss.ravel())
+    state.military_casualties += attacker_loss.sum(axis=2)
+    state.violence = clip(state.violence + k.hostile_violence * total * (1.0 - state.violence), 0.0, 1.0)
+    occupying = (h >= k.mode_intensity_occupy - 1e-9).any(axis=1)
+    state.control = clip(state.control - k.occupation_rate * total * occupying, 0.0, 1.0)
+    state.tension = clip(state.tension + 0.02 * total * (1.0 - state.tension), 0.0, 1.0)
 
 
 def _move_groups(world: World, state: State, units: np.ndarray) -> None:

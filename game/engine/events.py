@@ -124,7 +124,7 @@ def apply_effects(world: World, state: State, effects, mask: np.ndarray, rng: np
         elif eff.request is not None:
             r = eff.request
             action = RequestAssistance(actor=r.actor, target_body=r.target, article=r.article,
-                                       framing=r.framing, against=r.against)
+                                       framing=r.framing, against=r.against, about=r.about)
             verdict = action.validate(world, state)
             ok = mask & verdict.ok
             if ok.any():
@@ -138,6 +138,14 @@ def apply_effects(world: World, state: State, effects, mask: np.ndarray, rng: np
             state.border_open[mask, world.a(b.actor), world.a(b.neighbour)] = b.open
         elif eff.options is not None:
             _offer(world, state, eff.options, mask, rng, news, humans, event_id)
+        elif eff.hostilities is not None:
+            h = eff.hostilities
+            a, r = world.a(h.actor), world.r(h.region)
+            state.hostile[mask, a, r] = np.maximum(state.hostile[mask, a, r], world.k.mode_intensity(h.mode))
+        elif eff.ceasefire is not None:
+            x, y = (world.a(i) for i in eff.ceasefire.actors)
+            state.hostile[np.ix_(mask, [x], world.regions_of(y))] = 0.0
+            state.hostile[np.ix_(mask, [y], world.regions_of(x))] = 0.0
 
 
 def _change(world: World, state: State, ch, mask: np.ndarray) -> None:

@@ -1,8 +1,13 @@
-"""How each member judges a request: utilities from its own interests and ties.
+"""How each member judges a measure: utilities from its own interests, ties and commitments.
 
-A member's utility for a mandate level is a sum of named terms, each an interest
-weight times a feature of the crisis, so the council panel can show *why* a member
-supports, abstains or opposes. All features are vectorised over runs.
+A member's utility for a measure is a sum of named terms, each an interest weight times a
+feature of the crisis times a property of the measure (what it does, costs, how far it takes
+sides, how far it intrudes), so the council panel can show *why* a member supports, abstains
+or opposes. Every feature is an array over runs and reads only that run's state; coefficients
+come from ``world.k`` (game/engine/params.py).
+
+Indicators are scale-free: they are measured over the regions the crisis touches, or against
+the state's own forces there, never against a whole country as the author drew it.
 """
 from __future__ import annotations
 
@@ -11,135 +16,264 @@ from dataclasses import dataclass
 import numpy as np
 
 from game.engine.fastmath import clip
-from game.engine.state import State
-from game.engine.world import INTEREST_KEYS, World
+from game.engine.state import DEPLOYED, State
+from game.engine.world import INTEREST_KEYS, LEVEL_OF, SITUATIONS, World
 
 K = {k: i for i, k in enumerate(INTEREST_KEYS)}
-
-#: How much each mandate level can do against a crisis (index = level 0..4).
-LEVEL_EFFECT = np.array([0.0, 0.08, 0.3, 0.7, 0.85])
-#: The pull of treaty duty toward each level, before interests (scaled by credibility).
-LEVEL_DUTY = np.array([0.0, 0.22, 0.14, 0.04, 0.04])
-#: How much each level costs and risks for a contributor of troops.
-LEVEL_COST = np.array([0.0, 0.0, 0.1, 0.6, 0.8])
-TROOP_LEVEL = 3
+TROOP_LEVEL = LEVEL_OF["peacekeeping"]
+DEFENCE_LEVEL = LEVEL_OF["collective_defence"]
+AID_LEVEL = LEVEL_OF["logistics_support"]
+MEDIATION_LEVEL = LEVEL_OF["mediation"]
+INTERNAL, ARMED, AGGRESSION, THREAT, INCIDENT = range(len(SITUATIONS))
 
 TERM_LABELS = {
-    "regime": "support for a friendly government",
+    "regime": "support for a friendly government in danger",
     "spillover": "threat of spill-over to its own territory",
     "humanitarian": "humanitarian concern",
     "credibility": "the alliance's credibility",
+    "duty": "the treaty duty to consult and assist",
     "influence": "regional influence",
     "cost": "cost and risk to its own troops",
+    "commitments": "forces and attention tied down elsewhere",
     "precedent": "precedent of interfering in internal affairs",
     "rivalry": "wariness of foreign troops near its borders",
     "kin": "protection of its co-ethnics",
-    "bilateral": "preference for acting bilaterally",
+    "bilateral": "preference for acting on its own terms",
     "adversary": "ties to the other side",
+    "host_refusal": "its own crisis, and it did not ask",
+    "alignment": "following the leading member's position",
     "requester": "it made the request",
-    "duty": "the treaty duty to consult and assist",
 }
+#: Reasons of the procedure itself (not a member's utility).
+PROCEDURE_LABELS = {
+    "legal_basis": "what the treaty in force allows",
+    "reading": "how the council read the crisis",
+    "member_conflict": "a conflict between two members: mediation only",
+    "host_consent": "the member concerned did not ask",
+    "no_request": "nobody asked",
+    "no_session": "too few members wanted a session",
+}
+REASON_CODES: tuple[str, ...] = tuple(TERM_LABELS) + tuple(PROCEDURE_LABELS)
+REASON_INDEX = {c: i for i, c in enumerate(REASON_CODES)}
+REASON_LABELS = {**TERM_LABELS, **PROCEDURE_LABELS}
 
 
 @dataclass
 class CrisisView:
-    """Features of the requester's crisis, each (R,)."""
+    """Features of the crisis in one state (each (R,) unless noted), measured where it happens."""
 
-    violence: np.ndarray
-    instability: np.ndarray
-    displaced_share: np.ndarray
-    evidence: np.ndarray
-    organised: np.ndarray
-    quagmire: np.ndarray
-    regions: np.ndarray
+    state: int                   # actor index of the state whose crisis it is
+    regions: np.ndarray          # its regions (static)
+    affected: np.ndarray         # (R, n) bool: regions the crisis touches in each run
+    violence: np.ndarray         # the worst violence in its regions
+    instability: np.ndarray      # 1 - the lowest stability where the crisis is
+    displaced_share: np.ndarray  # displaced and refugees over the people of the affected regions
+    armed: np.ndarray            # fighters over fighters plus the state's own forces where they are
+    evidence: np.ndarray         # evidence of direction from abroad, 0..1
+    attack: np.ndarray           # the strongest operation of a foreign state on its soil, 0..1
+    attacker: np.ndarray         # (R,) actor index of that state, or -1
+    pressure: np.ndarray         # armed groups massed across its borders against its border forces, 0..1
+    weakness: np.ndarray         # how weak its own forces are against the violence, 0..1
+    communal: np.ndarray         # tension times violence where the crisis is: violence between communities
+    sponsor: np.ndarray          # (R,) actor index of the state behind the armed groups there, or -1
 
     @property
     def severity(self) -> np.ndarray:
-        """(R,) how hard the crisis has actually hit: violence or organised armed presence."""
-        return np.maximum(self.violence, self.organised)
+        """(R,) how hard the crisis has hit: violence, an armed challenge or an attack."""
+        return np.maximum(np.maximum(self.violence, self.armed), self.attack)
+
+    @property
+    def adversary(self) -> np.ndarray:
+        """(R,) the state on the other side: an attacking army, else the groups' sponsor, else -1."""
+        return np.where(self.attacker >= 0, self.attacker, self.sponsor)
 
 
-def crisis_view(world: World, state: State, requester: int) -> CrisisView:
-    """Summarise the crisis in the requester's regions (vectorised over runs)."""
-    regs = world.regions_of(requester)
+def own_presence(world: World, state: State, c: int, friends: bool = False) -> np.ndarray:
+    """(R, N) troops of state ``c`` in each region: its security forces and its deployed units
+    (with ``friends``, also the deployed units of close allies: a protector's base counts)."""
+    troops = np.where(world.region_country[None, :] == c, state.security, 0.0)
+    owners = (world.force_owner == c)
+    if friends:
+        owners = owners | (world.ties[c, world.force_owner] >= 0.5)
+    mine = owners[None, :] & (state.force_status == DEPLOYED)
+    if mine.any():
+        loc = np.where(mine, state.force_location, 0)
+        rows = np.repeat(np.arange(state.runs), loc.shape[1])
+        np.add.at(troops, (rows, loc.ravel()), np.where(mine, state.force_strength, 0.0).ravel())
+    return troops
+
+
+def crisis_view(world: World, state: State, c: int) -> CrisisView:
+    """Summarise the crisis in state ``c``'s regions, per run."""
+    R = state.runs
+    regs = world.regions_of(c)
     if len(regs) == 0:
-        z = np.zeros(state.runs)
-        return CrisisView(z, z, z, z, z, z, regs)
+        z, neg = np.zeros(R), np.full(R, -1, dtype=np.int64)
+        return CrisisView(c, regs, np.zeros((R, 0), bool), z, z, z, z, z, z, neg, z, z, z, neg)
+    fighters_by_group = state.group_strength[:, :, regs]                      # (R, G, n)
+    fighters = fighters_by_group.sum(axis=1)                                  # (R, n)
+    foreign = np.ones(len(world.actor_ids), dtype=bool)
+    foreign[c] = False
+    hostile_in = state.hostile[:, :, regs] * foreign[None, :, None]           # (R, A, n)
     v = state.violence[:, regs]
-    pop0 = world.population0[regs].sum()
-    displaced = (state.displaced[:, regs] + state.refugees_out[:, regs]).sum(axis=1)
-    fighters = state.group_strength[:, :, regs].sum(axis=2)               # (R, G)
-    total = fighters.sum(axis=1)
-    backed = (fighters * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else total * 0
-    evidence = np.where(total > 0, backed / np.maximum(total, 1e-9), 0.0)
-    evidence = clip(evidence + state.perceived_external[:, requester], 0.0, 1.0)
-    per_100k = total / max(pop0 / 1e5, 1e-9)
-    organised = clip(per_100k / 50.0, 0.0, 1.0)
+    affected = (v > 0.02) | (fighters > 1.0) | (hostile_in.max(axis=1) > 0)
+    none = ~affected.any(axis=1)
+    affected = affected | none[:, None]                                        # nothing yet: the whole state
+    pop = world.population0[regs][None, :] * affected
+    pop_total = np.maximum(pop.sum(axis=1), 1.0)
+    own = own_presence(world, state, c)[:, regs] * affected
+    total_fighters = (fighters * affected).sum(axis=1)
+    armed = total_fighters / np.maximum(total_fighters + own.sum(axis=1), 1.0)
+
+    group_total = fighters_by_group.sum(axis=2)                               # (R, G)
+    backed = (group_total * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else np.zeros(R)
+    evidence = np.where(group_total.sum(axis=1) > 0, backed / np.maximum(group_total.sum(axis=1), 1e-9), 0.0)
+    attack_by = hostile_in.max(axis=2)                                         # (R, A)
+    attack = attack_by.max(axis=1)
+    attacker = np.where(attack > 0, np.argmax(attack_by, axis=1), -1)
+    evidence = clip(np.maximum(evidence + state.perceived_external[:, c], attack), 0.0, 1.0)
+
+    sponsor = np.full(R, -1, dtype=np.int64)
+    if len(world.group_ids) and (world.group_sponsor >= 0).any():
+        sponsored = np.where(world.group_sponsor[None, :] >= 0, group_total, 0.0)
+        near = state.group_strength.sum(axis=2) * (world.group_sponsor[None, :] >= 0)
+        weight = np.where(sponsored.sum(axis=1, keepdims=True) > 0, sponsored, near)
+        best = np.argmax(weight, axis=1)
+        sponsor = np.where(weight.max(axis=1) > 0, world.group_sponsor[best], -1)
+
+    border = world.foreign_adjacency[:, regs]                                 # (N, n)
+    massed = state.group_strength.sum(axis=1) @ border                         # (R, n) fighters next door
+    border_guard = own_presence(world, state, c, friends=True)[:, regs] * (border.sum(axis=0) > 0)
+    pressure = massed.sum(axis=1) / np.maximum(massed.sum(axis=1) + border_guard.sum(axis=1), 1.0)
+
+    from game.engine.dynamics import presence            # local: dynamics imports state helpers only
+    units = (presence(world, state)[:, regs] * pop).sum(axis=1) / pop_total
     vmax = v.max(axis=1)
-    tension = state.tension[:, regs].mean(axis=1)
+    weakness = clip(vmax / np.maximum(vmax + units, 1e-9), 0.0, 1.0)
+    tension = (state.tension[:, regs] * pop).sum(axis=1) / pop_total
+    displaced = ((state.displaced[:, regs] + state.refugees_out[:, regs]) * affected).sum(axis=1)
+    stab = np.where(affected, state.stability[:, regs], 1.0).min(axis=1)
     return CrisisView(
-        violence=vmax,
-        instability=1.0 - state.stability[:, regs].min(axis=1),
-        displaced_share=clip(displaced / max(pop0, 1.0), 0.0, 1.0),
-        evidence=evidence,
-        organised=organised,
-        quagmire=clip(tension * vmax * (1.0 - evidence) * 2.0, 0.0, 1.0),
-        regions=regs,
+        state=c, regions=regs, affected=affected, violence=vmax, instability=1.0 - stab,
+        displaced_share=clip(displaced / pop_total, 0.0, 1.0), armed=armed, evidence=evidence,
+        attack=attack, attacker=attacker.astype(np.int64), pressure=clip(pressure, 0.0, 1.0),
+        weakness=weakness, communal=clip(tension * vmax, 0.0, 1.0), sponsor=sponsor,
     )
 
 
 def spillover_threat(world: World, state: State, member: int, crisis: CrisisView) -> np.ndarray:
-    """(R,) how much the crisis threatens the member's own territory."""
+    """(R,) how much the crisis threatens the member's own territory (violence next door, refugees, fighters)."""
     own = world.regions_of(member)
     if len(own) == 0 or len(crisis.regions) == 0:
         return np.zeros(state.runs)
-    link = world.adjacency[np.ix_(own, crisis.regions)]                 # (own, crisis)
-    near_violence = (state.violence[:, None, crisis.regions] * link[None]).max(axis=(1, 2)) if link.any() else 0.0
-    fighters_near = (state.group_strength.sum(axis=1) @ world.adjacency[:, own]).sum(axis=1)
+    link = world.adjacency[np.ix_(own, crisis.regions)]
+    near_violence = (state.violence[:, None, crisis.regions] * link[None]).max(axis=(1, 2)) if link.any() \
+        else np.zeros(state.runs)
     refugees = state.refugees_in[:, own].sum(axis=1)
     capacity = max(world.actor(world.actor_ids[member]).refugee_capacity, 1)
-    return clip(np.maximum(near_violence, 0.0) + refugees / capacity * 0.5
-                   + clip(fighters_near / 2000.0, 0, 1), 0.0, 1.0)
+    fighters_near = (state.group_strength.sum(axis=1) @ world.adjacency[:, own]).sum(axis=1)
+    guard = np.maximum(state.security[:, own].sum(axis=1), 1.0)
+    return clip(near_violence + refugees / capacity * 0.5 + fighters_near / (fighters_near + guard), 0.0, 1.0)
 
 
-def member_utility(world: World, state: State, member: int, requester: int, level: int,
-                   crisis: CrisisView, *, lead: int, contributes: bool, domestic: np.ndarray,
-                   against: int = -1, member_of_body: bool = True) -> dict[str, np.ndarray]:
-    """Named utility terms (each (R,)) of ``member`` for a mandate ``level`` 1..4."""
+@dataclass
+class Context:
+    """What every member weighs in one decision (arrays are (R,))."""
+
+    requester: int
+    crisis: CrisisView
+    reading: np.ndarray          # (R,) index into SITUATIONS
+    obliges: np.ndarray          # (R,) bool: the reading falls under a collective-defence article
+    adversary: np.ndarray        # (R,) actor index or -1
+    collective: bool             # an organisation decides (False: a state answers a plea)
+    treaty: bool                 # a treaty binds the decider to the requester (the alliance, or a bilateral mutual-defence pact)
+    lead: int                    # the member with most troops at the body's disposal, or -1
+    contributors: np.ndarray     # (A,) bool: members whose forces the body could send
+
+    @property
+    def domestic(self) -> np.ndarray:
+        return (self.reading == INTERNAL).astype(float)
+
+
+def troop_risk(world: World, crisis: CrisisView, level: int) -> np.ndarray:
+    """(R,) the risk multiplier of a measure: 1 for words and aid, more for troops in a hard case."""
+    k = world.k
+    if level < TROOP_LEVEL:
+        return np.ones_like(crisis.violence)
+    risk = (k.quagmire_base + k.weak_host_risk * crisis.weakness * crisis.violence
+            + k.communal_risk * crisis.communal)
+    if level >= DEFENCE_LEVEL:
+        risk = risk + k.combat_risk * crisis.attack
+    return risk
+
+
+def member_utility(world: World, state: State, member: int, level: int, ctx: Context) -> dict[str, np.ndarray]:
+    """Named utility terms (each (R,)) of ``member`` for measure ``level`` 1..7."""
+    k, R = world.k, state.runs
+    crisis = ctx.crisis
     w = world.interests[member]
-    R = state.runs
-    if member == requester:
-        return {"requester": np.full(R, 0.6 + 0.4 * w[K["regime_security"]])}
-    effect, cost = LEVEL_EFFECT[level], LEVEL_COST[level]
+    if member == ctx.requester:
+        return {"requester": np.full(R, k.requester_base + 0.4 * w[K["regime_security"]])}
+    if member == crisis.state:          # someone else asked about this member's own crisis
+        # In a domestic affair it refuses to have it taken up; against a threat from outside it
+        # welcomes the help as if it had asked.
+        refuse = -k.host_refusal_weight * (0.3 + 0.7 * w[K["sovereignty"]])
+        welcome = k.requester_base + 0.4 * w[K["regime_security"]]
+        return {"host_refusal": np.where(ctx.reading == INTERNAL, refuse, 0.0),
+                "requester": np.where(ctx.reading == INTERNAL, 0.0, welcome)}
+    effect = k.level_effect[level]
+    if level == DEFENCE_LEVEL:          # with no army to fight, combat adds nothing to a guard mission
+        effect = np.where(crisis.attack > 0, effect, k.level_effect[TROOP_LEVEL])
+    elif level == TROOP_LEVEL:          # guards of strategic sites do not stop an attacking army
+        effect = effect * (1.0 - k.guard_against_army * crisis.attack)
     troops = level >= TROOP_LEVEL
-    tie = world.ties[member, requester]
-    threat = spillover_threat(world, state, member, crisis)
-    stake = clip(crisis.severity * 3.0 + crisis.instability * 0.2, 0.0, 1.0)   # what is at stake at all
+    in_body = float(ctx.collective)
+    contributes = float(ctx.contributors[member])
+    tie = max(world.ties[member, crisis.state], 0.0)
+    danger = np.maximum(np.maximum(crisis.instability, crisis.pressure), crisis.attack)   # to the ally's state
+    stake = clip(crisis.severity * 3.0 + crisis.instability * 0.2 + crisis.pressure, 0.0, 1.0)
     kin = float(world.kin_share[member, crisis.regions].max()) if len(crisis.regions) else 0.0
+    load = world.commitment_load[member]
+    adversary = ctx.adversary
+    adv_tie = np.where(adversary >= 0, np.maximum(world.ties[member, np.maximum(adversary, 0)], 0.0), 0.0)
+    adv_tie = np.where(adversary == member, 1.0, adv_tie)    # a member never backs a measure against itself
     terms = {
-        "regime": w[K["regime_security"]] * max(tie, 0.0) * crisis.instability * effect,
-        "spillover": w[K["border_security"]] * threat * effect,
-        "humanitarian": 0.6 * w[K["humanitarian"]] * np.maximum(crisis.violence, crisis.displaced_share * 4) * effect,
-        "credibility": 0.4 * w[K["alliance_credibility"]] * effect * stake,
-        "duty": LEVEL_DUTY[level] * (0.5 + w[K["alliance_credibility"]]) * float(member_of_body)
-                + (0.25 * (1.0 - domestic) * float(member_of_body) * clip(crisis.severity * 4.0, 0.0, 1.0)
-                   if troops else 0.0),
-        "influence": 0.5 * w[K["regional_influence"]] * effect * (float(contributes) if troops else 1.0) * (0.3 + 0.7 * stake),
-        "cost": -w[K["cost_aversion"]] * cost * float(contributes) * (0.4 + crisis.quagmire),
-        "kin": 0.5 * w[K["kin_protection"]] * kin * crisis.violence * effect,
+        "regime": w[K["regime_security"]] * tie * danger * effect,
+        "spillover": w[K["border_security"]] * spillover_threat(world, state, member, crisis) * effect,
+        "humanitarian": k.humanitarian_weight * w[K["humanitarian"]]
+                        * np.maximum(crisis.violence, crisis.displaced_share * 4) * effect,
+        "kin": k.kin_weight * w[K["kin_protection"]] * kin * crisis.violence * effect,
+        "credibility": k.credibility_weight * w[K["alliance_credibility"]] * effect * stake * in_body,
+        "duty": (k.level_duty[level] * (0.5 + w[K["alliance_credibility"]])
+                 + (k.treaty_duty_force * ctx.obliges if troops else 0.0)) * float(ctx.treaty),
+        "influence": k.influence_weight * w[K["regional_influence"]] * effect
+                     * (contributes if troops else 1.0) * (0.3 + 0.7 * stake),
+        "adversary": -k.adversary_weight * adv_tie * k.level_side[level],
     }
-    if troops:
-        terms["precedent"] = -0.6 * w[K["non_interference"]] * domestic
-        if member != lead:
-            adjacent = bool(world.adjacency[np.ix_(world.regions_of(member), crisis.regions)].any()) \
-                if len(world.regions_of(member)) else False
-            wary = (1.0 - max(world.ties[member, lead], -1.0)) / 2.0
-            terms["rivalry"] = -0.5 * w[K["sovereignty"]] * wary * float(adjacent) * np.ones(R)
-        else:
-            terms["bilateral"] = -0.4 * w[K["bilateral_preference"]] * np.ones(R)
-    if against >= 0 and level >= 2:
-        terms["adversary"] = -0.5 * max(world.ties[member, against], 0.0) * np.ones(R)
-    return {k: np.broadcast_to(np.asarray(v, float), (R,)).copy() for k, v in terms.items()}
+    if level >= AID_LEVEL:
+        share = 1.0 if troops else 0.5      # aid is shared among donors; troops fall on contributors
+        terms["cost"] = (-w[K["cost_aversion"]] * k.level_cost[level] * troop_risk(world, crisis, level)
+                         * (contributes if troops else share))
+        terms["commitments"] = -k.commitment_weight * load * (contributes if troops else 0.2) * np.ones(R)
+    flag = 1.0 - k.collective_flag_discount * in_body
+    terms["precedent"] = -k.precedent_weight * w[K["non_interference"]] * ctx.domestic * k.level_intrusion[level] * flag
+    if troops and ctx.lead >= 0:
+        if member != ctx.lead:
+            own = world.regions_of(member)
+            adjacent = bool(len(own)) and bool(world.adjacency[np.ix_(own, crisis.regions)].any())
+            wary = (1.0 - max(world.ties[member, ctx.lead], -1.0)) / 2.0
+            terms["rivalry"] = -k.rivalry_weight * w[K["sovereignty"]] * wary * float(adjacent) * np.ones(R)
+        elif ctx.collective:
+            terms["bilateral"] = -k.bilateral_weight * w[K["bilateral_preference"]] * np.ones(R)
+    if not ctx.collective and level >= AID_LEVEL:
+        terms["bilateral"] = k.bilateral_weight * w[K["bilateral_preference"]] * 0.5 * np.ones(R)
+    return {name: np.broadcast_to(np.asarray(v, float), (R,)).copy() for name, v in terms.items()}
+
+
+def alignment(world: World, member: int, lead: int, lead_utility: np.ndarray) -> np.ndarray:
+    """(R,) a member's pull toward the leading member's position (its tie to the lead times the lead's stance)."""
+    tie = max(world.ties[member, lead], 0.0)
+    return world.k.alignment_weight * tie * np.tanh(lead_utility / 0.1)
 
 
 def explain(terms: dict[str, np.ndarray], run: int = 0, top: int = 3) -> str:

@@ -1,10 +1,13 @@
 """The intervention decision process, stage by stage.
 
-request -> secretary-general's assessment -> extraordinary session convened or not
--> each member's position -> vote under the decision rule -> mandate -> force
-generation. Every stage computes numbers for all runs at once and, for the game's
-own run (run 0), a record with a sentence of reasons. A request to a single state
-(a bilateral plea) runs the same stages with that state as the only decider.
+request -> the council's reading of the crisis (evidence, the requester's framing and the
+members' will weighed together) -> what the treaty allows (the reading's articles, bounded by
+the article invoked) -> extraordinary session (the chair convenes) -> the chair's draft and
+each member's position -> vote under the decision rule -> mandate -> force generation.
+
+Every stage is computed for all runs at once from each run's own state; the sentences of the
+game's own run (run 0) are built from those decisions afterwards. A plea to a single state
+runs the same stages with that state as the only decider and no treaty.
 """
 from __future__ import annotations
 
@@ -12,25 +15,40 @@ import math
 
 import numpy as np
 
-from game.engine.positions import TROOP_LEVEL, crisis_view, explain, member_utility
+from game.engine import positions as pos
+from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, REASON_CODES, REASON_INDEX,
+                                   REASON_LABELS, TROOP_LEVEL, Context, crisis_view, explain, member_utility)
 from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
 from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
-OUTCOME_OF_LEVEL = {0: "declined", 1: "consultations", 2: "logistics_support", 3: "peacekeeping",
-                    4: "collective_defence"}
 SITUATION_TEXT = {
     "internal_unrest": "a domestic affair (internal unrest)",
     "armed_threat_to_stability": "an armed threat to the member's stability",
     "external_aggression": "external aggression",
     "external_threat": "a threat from outside, but no armed attack yet",
+    "border_incident": "a border incident whose responsibility is disputed",
 }
-#: Below this severity (violence or organised armed presence) there is no attack, only a threat.
-ATTACK_THRESHOLD = 0.1
+#: The reading each framing claims (outside interference claims aggression when a state attacks
+#: or the evidence of direction from abroad is strong; otherwise an armed threat).
+CLAIMED = {"internal_unrest": pos.INTERNAL, "terrorism": pos.ARMED, "border_incident": pos.INCIDENT,
+           "aggression": pos.AGGRESSION, "outside_interference": pos.ARMED}
+LEVEL_TEXT = {
+    1: "a statement: concern, solidarity and a call for restraint",
+    2: "consultations under the treaty: members coordinate their positions",
+    3: "a fact-finding and monitoring mission led by the secretary-general",
+    4: "mediation between the parties",
+    5: "military-technical aid: equipment, helicopters, vehicles, fuel and help with humanitarian needs, but no troops",
+    6: "a collective peacekeeping force to guard strategic sites, not to fight",
+    7: "collective defence with the full use of force",
+}
+SUPPORT, ABSTAIN, OPPOSE = 0, 1, 2
 
 
 def _outcome(state: State, b: int, mask: np.ndarray, name: str) -> None:
     code = OUTCOMES.index(name)
     state.outcome[mask, b] = code
+    first = mask & ~state.outcome_ever[:, b, code]
+    state.outcome_turn[first, b, code] = state.turn
     state.outcome_ever[mask, b, code] = True
 
 
@@ -42,179 +60,517 @@ def due_procedures(world: World, state: State) -> list[tuple[int, int, np.ndarra
 
 
 def schedule_request(world: World, state: State, q: int, b: int, mask: np.ndarray,
-                     article: int, framing: str, against: int) -> None:
-    """Enter a request in the arrays; the session follows after the body's delay."""
+                     article: int, framing: str, against: int, about: int = -1) -> None:
+    """Enter a request in the arrays; the session follows after the body's delay.
+
+    An urgent crisis (severity at least ``urgent_severity``) is taken up within a day, as the
+    extraordinary sessions of January and September 2022 were.
+    """
     body = world.body_ids[b]
+    about = q if about < 0 else about
     delay = world.org(body).rules.session_delay_days if body in world.org_ids else 1
-    turns = max(1, math.ceil(delay / world.scenario.turn_days)) if delay else 0
+    urgent = crisis_view(world, state, about).severity >= world.k.urgent_severity
+    days = np.where(urgent, min(delay, 1), delay)
+    turns = np.where(days > 0, np.maximum(1, np.ceil(days / world.scenario.turn_days)), 0).astype(np.int64)
     state.req_stage[mask, q, b] = SESSION_SCHEDULED
     state.req_turn[mask, q, b] = state.turn
-    state.req_session[mask, q, b] = state.turn + turns
+    state.req_session[mask, q, b] = state.turn + turns[mask]
     state.req_article[mask, q, b] = article
     state.req_framing[mask, q, b] = FRAMINGS.index(framing)
     state.req_against[mask, q, b] = against
+    state.req_about[mask, q, b] = about
 
 
 def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, b: int,
                   mask: np.ndarray, narrate: bool) -> dict | None:
-    """Decide one request for the runs in ``mask``; return run 0's record if narrating."""
-    body = world.body_ids[b]
-    is_org = body in world.org_ids
-    stages: list[dict] = []
-    framing = FRAMINGS[int(state.req_framing[0, q, b])] if narrate else None
-    article = int(state.req_article[0, q, b]) if narrate else -1
-    against = int(state.req_against[0, q, b])
-    crisis = crisis_view(world, state, q)
+    """Decide the request of ``q`` to body ``b`` in the runs of ``mask``; run 0's record if narrating."""
+    record = None
+    abouts = state.req_about[:, q, b]
+    for c in np.unique(abouts[mask]):                 # in practice one; never mix runs' data
+        sub = mask & (abouts == c)
+        rec = Decision(world, state, rng, q, b, int(c), sub).run()
+        if narrate and sub[0]:
+            record = rec.narrate()
     state.req_stage[mask, q, b] = ANSWERED
-
-    if narrate:
-        stages.append({"stage": "request", "result": "received", "reasons": [
-            f"{world.name(world.actor_ids[q])} asked {world.phrase(body)}"
-            + (f" under Article {article}" if article > 0 else "")
-            + f", framing the crisis as {framing.replace('_', ' ')}"
-            + (f" against {world.name(world.actor_ids[against])}" if against >= 0 else "") + "."]})
-
-    if is_org:
-        org = world.org(body)
-        members = np.flatnonzero(world.membership[world.o(body)])
-        rules = org.rules
-        lead = _lead_contributor(world, b)
-        situation, cap, assess_reasons = _assess(world, state, rng, q, b, crisis, against)
-    else:
-        members = np.array([world.a(body)])
-        rules = None
-        lead = world.a(body)
-        situation = np.where(crisis.evidence >= 0.5, np.where(
-            np.maximum(crisis.violence, crisis.organised) >= ATTACK_THRESHOLD, 2, 3), 0)
-        cap = np.full(state.runs, 3)
-        assess_reasons = [f"A bilateral request: {world.name(body)} decides alone, "
-                          "with no treaty procedure."]
-    if narrate:
-        stages.append({"stage": "assessment", "result": SITUATIONS[int(situation[0])],
-                       "legal_cap": LEVELS[int(cap[0])], "evidence": round(float(crisis.evidence[0]), 2),
-                       "reasons": assess_reasons})
-
-    if narrate and is_org and state.proposal[0, b] < 4:
-        assess_reasons = assess_reasons + [
-            f"On the table: at most {LEVELS[int(state.proposal[0, b])].replace('_', ' ')}, as a member proposed."]
-    # Convening: who wants at least consultations?
-    domestic = (situation == 0).astype(float)
-    want_count = np.zeros(state.runs)
-    for m in members:
-        u = sum(member_utility(world, state, m, q, 1, crisis, lead=lead,
-                               contributes=_contributes(world, b, m), domestic=domestic,
-                               against=against, member_of_body=is_org).values())
-        want_count += (u > 0) | (m == q)
-    need = rules.convene_min_members if rules else 1
-    severity = np.maximum(crisis.violence, crisis.organised)
-    convened = mask & (cap > 0) & ((want_count >= need) | (severity > 0.3) | (not is_org))
-    no_session = mask & ~convened
-    _outcome(state, b, no_session, "no_session")
-    if narrate:
-        if convened[0]:
-            why = (f"{int(want_count[0])} of {len(members)} members wanted consultations "
-                   f"(the rule asks for {need}); crisis severity {severity[0]:.2f}.") if is_org else \
-                  f"{world.name(body)} weighs the plea."
-        else:
-            why = ("the treaty in force offers no basis for any collective measure." if cap[0] == 0 else
-                   f"only {int(want_count[0])} member(s) wanted a session (the rule asks for {need}) "
-                   f"and the crisis is not severe ({severity[0]:.2f}).")
-        opening = ("An extraordinary session was convened: " if is_org else "") if convened[0] else "No session: "
-        stages.append({"stage": "session", "result": "convened" if convened[0] else "not convened",
-                       "reasons": [opening + why]})
-
-    decided = np.zeros(state.runs, dtype=int)
-    open_runs = convened.copy()
-    final_votes: dict[str, str] = {}
-    rounds = []
-    pos_by_level: dict[int, np.ndarray] = {}
-    conflict = against >= 0 and is_org and world.membership[world.o(body), against] \
-        and rules.member_conflict == "mediation_only"
-    for level in range(4, 0, -1):
-        if not open_runs.any():
-            break
-        if conflict and level > 1:
-            continue
-        at_level = open_runs & (cap >= level) & (state.proposal[:, b] >= level)
-        if not at_level.any():
-            continue
-        positions, detail = _positions(world, state, rng, q, b, members, level, crisis, lead,
-                                       domestic, against, rules)
-        pos_by_level[level] = positions
-        passed = at_level & _passes(positions, rules)
-        decided[passed] = level
-        open_runs &= ~passed
-        if narrate and at_level[0]:
-            blocked_by = [world.actor_ids[m] for i, m in enumerate(members)
-                          if positions[0, i] == 2 or (positions[0, i] == 1 and rules and
-                                                      rules.decision == "consensus" and rules.abstention_blocks)]
-            votes = {world.actor_ids[m]: ("support", "abstain", "oppose")[positions[0, i]]
-                     for i, m in enumerate(members)}
-            rounds.append({"level": LEVELS[level], "passed": bool(passed[0]), "votes": votes,
-                           "members": detail, "blocked_by": [] if passed[0] else blocked_by})
-            final_votes = votes
-    declined = convened & (decided == 0)
-    _outcome(state, b, declined, "declined")
-    for level in range(1, 5):
-        _outcome(state, b, mask & (decided == level), OUTCOME_OF_LEVEL[level])
-
-    if narrate and convened[0]:
-        for rnd in rounds:
-            tally = [d["position"] for d in rnd["members"].values()]
-            stages.append({"stage": "positions", "level": rnd["level"], "members": rnd["members"],
-                           "result": ", ".join(f"{tally.count(p)} {p}" for p in ("support", "abstain", "oppose")),
-                           "reasons": [f"{world.name(a)}: {d['position']} ({d['why']})"
-                                       for a, d in rnd["members"].items()]})
-            stages.append({"stage": "vote", "level": rnd["level"], "result": "passed" if rnd["passed"] else "blocked",
-                           "votes": rnd["votes"], "reasons": [_vote_sentence(world, rnd, rules)]})
-        if conflict:
-            stages.append({"stage": "mandate", "result": "consultations", "reasons": [
-                "A conflict between two members: the rules allow mediation only."]})
-
-    forces = _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate, pos_by_level)
-    state.proposal[mask, b] = 4
+    state.proposal[mask, b] = len(LEVELS) - 1
+    body = world.body_ids[b]
     for key in [k for k in state.human_votes if k[1] == body]:
         del state.human_votes[key]          # a cast vote is spent once its session has decided
-    _apply_measures(world, state, q, b, decided, crisis, conflict)
-    if not narrate:
-        return None
-    outcome = OUTCOMES[int(state.outcome[0, b])]
-    if convened[0]:
-        level = int(decided[0])
-        stages.append({"stage": "mandate", "result": outcome, "reasons": [_mandate_sentence(world, body, level)]})
-        if level >= TROOP_LEVEL or forces:
-            stages.append({"stage": "force_generation", "result": f"{len(forces)} contingent(s)",
-                           "forces": forces, "reasons": [_forces_sentence(world, forces)]})
-    for st in stages:
-        st["label"] = _stage_label(st, is_org, world.name(body))
-    requester = world.name(world.actor_ids[q])
-    summary = (f"{body}: {outcome.replace('_', ' ')} on the request of {requester}." if is_org else
-               f"{world.name(body)} answers {requester}'s plea: {outcome.replace('_', ' ')}.")
-    return {
-        "turn": state.turn, "date": world.date_of_turn(state.turn).isoformat(), "body": body,
-        "body_kind": "organisation" if is_org else "state", "summary": summary,
-        "requested_by": world.actor_ids[q], "article": article if article > 0 else None,
-        "framing": framing, "against": world.actor_ids[against] if against >= 0 else None,
-        "stages": stages, "votes": final_votes, "outcome": outcome,
-    }
+    return record
+
+
+class Decision:
+    """One body's decision on one request, for the runs in ``mask``."""
+
+    def __init__(self, world, state, rng, q, b, c, mask):
+        self.world, self.state, self.rng = world, state, rng
+        self.q, self.b, self.c, self.mask = q, b, c, mask
+        self.body = world.body_ids[b]
+        self.is_org = self.body in world.org_ids
+        self.R = state.runs
+        self.article = state.req_article[:, q, b].copy()
+        self.framing = state.req_framing[:, q, b].copy()
+        against = state.req_against[:, q, b]
+        self.crisis = crisis_view(world, state, c)
+        self.adversary = np.where(against >= 0, against, self.crisis.adversary)
+        if self.is_org:
+            o = world.o(self.body)
+            self.org = world.org(self.body)
+            self.rules = self.org.rules
+            self.members = np.flatnonzero(world.membership[o])
+            self.contributors = np.zeros(len(world.actor_ids), dtype=bool)
+            self.contributors[world.force_owner[world.org_forces[o]]] = True
+            self.lead = _lead_contributor(world, o)
+            self.chair = world.org_chair[o]
+        else:
+            self.org, self.rules = None, None
+            me = world.a(self.body)
+            self.members = np.array([me])
+            self.contributors = world.force_owner == me
+            self.contributors = np.isin(np.arange(len(world.actor_ids)), world.force_owner[self.contributors])
+            self.lead, self.chair = me, -1
+        self.th = self.rules.position_threshold if self.rules else 0.0
+        self.sigma = self.rules.position_noise if self.rules else 0.08
+        # One judgement per member and decision: the random part is the same at every level.
+        self.judgement = rng.normal(0.0, self.sigma, (self.R, len(self.members)))
+
+    # --- the stages ---------------------------------------------------------------------------
+    def run(self) -> "Decision":
+        w, s, k = self.world, self.state, self.world.k
+        self.read_crisis()
+        self.legal_cap()
+        self.convene()
+        self.vote()
+        _outcome(s, self.b, self.mask & ~self.convened, "no_session")
+        _outcome(s, self.b, self.convened & (self.decided == 0), "declined")
+        for level in range(1, len(LEVELS)):
+            _outcome(s, self.b, self.mask & (self.decided == level), LEVELS[level])
+        self.record_reasons()
+        self.forces = _generate_forces(w, s, self)
+        _apply_measures(w, s, self)
+        return self
+
+    def context(self, reading: np.ndarray, obliges: np.ndarray) -> Context:
+        return Context(requester=self.q, crisis=self.crisis, reading=reading, obliges=obliges,
+                       adversary=self.adversary, collective=self.is_org,
+                       treaty=self.is_org or self._mutual_defence(), lead=self.lead,
+                       contributors=self.contributors)
+
+    def read_crisis(self) -> None:
+        """The reading: evidence, the requester's claim and the members' will, weighed together."""
+        w, k, cr, R = self.world, self.world.k, self.crisis, self.R
+        plaus = np.zeros((R, len(SITUATIONS)))
+        plaus[:] = plausibility(w, cr)
+        framing = np.maximum(self.framing, 0)
+        claimed = np.array([CLAIMED[f] for f in FRAMINGS])[framing]
+        outside = (framing == FRAMINGS.index("outside_interference")) & ((cr.attack > 0) | (cr.evidence >= 0.5))
+        claimed = np.where(outside, pos.AGGRESSION, claimed)
+        self.claimed = claimed
+        # Who defers to the claim: the secretary-general (or the state asked), by its tie to the requester.
+        judge = w.a(self.org.secretariat) if self.is_org and self.org.secretariat else (
+            -1 if self.is_org else self.members[0])
+        deference = 0.0 if judge < 0 else w.interests[judge, pos.K["regime_security"]] * (
+            0.5 + 0.5 * max(w.ties[judge, self.q], 0.0))
+        # The members' will: their mean utility for troops were the claim accepted.
+        self.obliging = np.array([self._covered_level(s_i) >= TROOP_LEVEL for s_i in range(len(SITUATIONS))])
+        others = [m for m in self.members if m not in (self.q, self.c)]
+        if others:
+            ctx = self.context(claimed, self.obliging[claimed])
+            will = np.mean([sum(member_utility(w, self.state, m, TROOP_LEVEL, ctx).values()) for m in others], axis=0)
+        else:
+            will = np.zeros(R)
+        self.will = will
+        score = plaus.copy()
+        score[np.arange(R), claimed] += k.claim_weight * deference
+        score += k.will_weight * np.tanh(will / k.will_scale)[:, None] * self.obliging[None, :]
+        score += self.rng.normal(0.0, k.reading_noise, score.shape)
+        self.plausibility, self.deference = plaus, deference
+        self.reading = np.argmax(score, axis=1)
+
+    def _covered_level(self, situation: int) -> int:
+        """The strongest measure that articles in force allow for a reading (0 for a state asked)."""
+        if not self.is_org:
+            return DEFENCE_LEVEL if self._mutual_defence() else TROOP_LEVEL
+        name = SITUATIONS[situation]
+        best = 0
+        for art in self.rules.articles:
+            if name in art.covers or "threat_consultation" in art.covers:
+                best = max(best, LEVEL_OF[art.max_mandate])
+        return best
+
+    def _mutual_defence(self) -> bool:
+        ids = {self.world.actor_ids[self.q], self.body}
+        return any(ag.kind == "mutual_defence" and ids <= set(ag.parties) for ag in self.world.scenario.agreements)
+
+    def legal_cap(self) -> None:
+        """What the rules allow: the reading's articles, the article invoked, consent, member conflict."""
+        w, R = self.world, self.R
+        by_reading = np.array([self._covered_level(s_i) for s_i in range(len(SITUATIONS))])
+        cap = by_reading[self.reading]
+        self.cap_reason = np.full(R, REASON_INDEX["legal_basis"])
+        if self.is_org:
+            member = w.membership[w.o(self.body), self.q]
+            if not member:
+                cap[:] = 0
+            arts = {a.number: LEVEL_OF[a.max_mandate] for a in self.rules.articles}
+            invoked = np.array([arts.get(int(n), len(LEVELS) - 1) for n in self.article])
+            cap = np.minimum(cap, invoked)
+            self.cap_reason = np.where(self.reading != self.claimed, REASON_INDEX["reading"], self.cap_reason)
+        if self.c != self.q:
+            # A call about another member's domestic affair: without its own request, words and
+            # consultations at most. (Against a threat from outside, its own vote is its consent.)
+            consent = LEVEL_OF["consultations"]
+            limit = (self.reading == pos.INTERNAL) & (cap > consent)
+            self.cap_reason = np.where(limit, REASON_INDEX["host_consent"], self.cap_reason)
+            cap = np.where(limit, consent, cap)
+        adversary_member = np.zeros(R, dtype=bool)
+        if self.is_org:
+            adv = np.maximum(self.adversary, 0)
+            adversary_member = (self.adversary >= 0) & w.membership[w.o(self.body), adv]
+            if self.rules.member_conflict == "mediation_only":
+                capped = adversary_member & (cap > MEDIATION_LEVEL)
+                self.cap_reason = np.where(adversary_member, REASON_INDEX["member_conflict"], self.cap_reason)
+                cap = np.where(capped, MEDIATION_LEVEL, cap)
+        # Mediation is for conflicts between states the body can stand between: among members,
+        # or, for a single state, between two others.
+        self.mediation_open = adversary_member if self.is_org else (self.adversary >= 0) & (self.adversary != self.lead)
+        self.member_conflict = adversary_member
+        self.cap = np.where(self.mask, cap, 0)
+        self.obliges = self.obliging[self.reading] & (self.cap >= TROOP_LEVEL)
+        self.ctx = self.context(self.reading, self.obliges)
+
+    def convene(self) -> None:
+        """An extraordinary session meets if enough members want one, or the chair convenes it."""
+        w, k = self.world, self.world.k
+        consult = LEVEL_OF["consultations"]
+        utilities = {int(m): sum(member_utility(w, self.state, m, consult, self.ctx).values()) for m in self.members}
+        want = sum(((u > 0) | (m == self.q)).astype(int) for m, u in utilities.items())
+        self.want_count = want
+        self.need = self.rules.convene_min_members if self.rules else 1
+        chair_ok = np.ones(self.R, dtype=bool) if self.chair < 0 or self.chair not in utilities \
+            else utilities[self.chair] > -self.th
+        self.chair_ok = chair_ok
+        urgent = (self.crisis.severity >= k.convene_severity) & chair_ok
+        if self.is_org:
+            self.convened = self.mask & (self.cap > 0) & ((want >= self.need) | urgent)
+        else:
+            self.convened = self.mask & (self.cap > 0)
+
+    def vote(self) -> None:
+        """Each measure the rules allow is drafted and put to the members; of those that pass, the
+        council adopts the one the members other than the requester value most (the chair drafts
+        what can pass and what its colleagues prefer, not simply the strongest thing allowed)."""
+        w, k, s, R = self.world, self.world.k, self.state, self.R
+        self.decided = np.zeros(R, dtype=int)
+        best_value = np.full(R, -np.inf)
+        self.rounds: dict[int, dict] = {}
+        proposal = s.proposal[:, self.b]
+        others = np.array([m not in (self.q, self.c) for m in self.members])
+        for level in range(len(LEVELS) - 1, 0, -1):
+            if level == MEDIATION_LEVEL and not self.mediation_open.any():
+                continue
+            at = self.convened & (self.cap >= level) & (proposal >= level)
+            if level == MEDIATION_LEVEL:
+                at &= self.mediation_open
+            if not at.any():
+                continue
+            positions, terms, util, source = self._positions(level)
+            if others.any():
+                share = (positions[:, others] == SUPPORT).mean(axis=1)
+                draftable = share >= k.draft_support_share
+                value = np.mean([util[int(m)] for m in self.members[others]], axis=0)
+            else:
+                draftable = np.ones(R, dtype=bool)
+                value = util[int(self.members[0])]
+            if self.chair >= 0 and self.chair in self.members:
+                i = list(self.members).index(self.chair)
+                draftable &= positions[:, i] != OPPOSE
+            passed = at & draftable & self._passes(positions)
+            better = passed & (value > best_value)
+            self.decided[better] = level
+            best_value = np.where(better, value, best_value)
+            self.rounds[level] = {"at": at, "positions": positions, "terms": terms, "utility": util,
+                                  "source": source, "draftable": draftable, "passed": passed, "value": value}
+        for rnd in self.rounds.values():
+            rnd["adopted"] = rnd["passed"] & (self.decided == [lv for lv, r in self.rounds.items() if r is rnd][0])
+
+    def _positions(self, level: int):
+        """(R, M) positions, each member's terms and utility, and who decided (AI or player)."""
+        w, s, R = self.world, self.state, self.R
+        out = np.zeros((R, len(self.members)), dtype=int)
+        terms_of, util_of, source = {}, {}, {}
+        order = list(range(len(self.members)))
+        lead_u = None
+        if self.is_org and self.lead in self.members and self.lead not in (self.q, self.c):
+            i_lead = list(self.members).index(self.lead)
+            order = [i_lead] + [i for i in order if i != i_lead]
+        for i in order:
+            m = self.members[i]
+            terms = member_utility(w, s, m, level, self.ctx)
+            if lead_u is not None and m not in (self.q, self.c):
+                terms["alignment"] = pos.alignment(w, m, self.lead, lead_u)
+            u = sum(terms.values()) + self.judgement[:, i] * (m != self.q)
+            # Consensus practice: a member that sees any gain goes along; one that sees a loss
+            # stands aside (abstains) unless the loss is clear, when it objects.
+            p = np.where(u > 0.0, SUPPORT, np.where(u < -self.th, OPPOSE, ABSTAIN))
+            if not self.is_org:
+                p = np.where(u > 0, SUPPORT, OPPOSE)
+            human = s.human_votes.get((w.actor_ids[m], self.body))
+            source[int(m)] = "AI"
+            if human is not None:
+                up_to, otherwise = human
+                p[:] = SUPPORT if level <= up_to else (ABSTAIN if otherwise == "abstain" else OPPOSE)
+                source[int(m)] = "player"
+            out[:, i] = p
+            terms_of[int(m)], util_of[int(m)] = terms, u
+            if m == self.lead and self.is_org and m not in (self.q, self.c):
+                lead_u = u if human is None else np.where(p == SUPPORT, 0.3, np.where(p == OPPOSE, -0.3, 0.0))
+        return out, terms_of, util_of, source
+
+    def _passes(self, positions: np.ndarray) -> np.ndarray:
+        support = (positions == SUPPORT).sum(axis=1)
+        abstain = (positions == ABSTAIN).sum(axis=1)
+        oppose = (positions == OPPOSE).sum(axis=1)
+        rules = self.rules
+        if rules is None:
+            return support > 0
+        if rules.decision == "majority":
+            return support > oppose
+        blocked = (oppose > 0) | ((abstain > 0) & rules.abstention_blocks)
+        return ~blocked & (support > 0)
+
+    def record_reasons(self) -> None:
+        """The two decisive reasons of each run, as codes (for the debrief and `calibrate`).
+
+        Below the cap, the reasons are the heaviest terms of the members who kept the next measure
+        up from passing; at the cap, the rule that set the cap and the strongest term in favour.
+        """
+        R, s = self.R, self.state
+        codes = np.full((R, 2), -1, dtype=np.int64)
+        terms_index = {name: i for i, name in enumerate(REASON_CODES)}
+        against = np.zeros((R, len(REASON_CODES)))
+        favour = np.zeros((R, len(REASON_CODES)))
+        nearest_above = np.full(R, -1)
+        for level in sorted(self.rounds):          # weakest first, so the nearest failed level wins
+            rnd = self.rounds[level]
+            failed = rnd["at"] & (level > self.decided) & (nearest_above < 0)
+            won = rnd["adopted"]
+            for i, m in enumerate(self.members):
+                # who kept it from being adopted: those who did not back it, or (when it could pass
+                # but another measure was valued more) every member other than the requester
+                blocking = (rnd["positions"][:, i] != SUPPORT) | (rnd["passed"] & (m not in (self.q, self.c)))
+                backing = (rnd["positions"][:, i] == SUPPORT) & (m not in (self.q, self.c))  # the asker's wish is no reason
+                for name, v in rnd["terms"][m].items():
+                    j = terms_index[name]
+                    against[:, j] += np.where(failed & blocking, np.minimum(v, 0.0), 0.0)
+                    favour[:, j] += np.where(won & backing, np.maximum(v, 0.0), 0.0)
+            nearest_above = np.where(failed, level, nearest_above)
+        at_cap = (self.decided == self.cap) | (nearest_above < 0)
+        first_against = np.argsort(against, axis=1, kind="stable")[:, :2]          # most negative first
+        first_favour = np.argsort(-favour, axis=1, kind="stable")[:, :1]
+        rows = np.arange(R)[:, None]
+        first_against = np.where(against[rows, first_against] < 0, first_against, -1)   # only real reasons
+        first_favour = np.where(favour[rows, first_favour] > 0, first_favour, -1)
+        codes[:, 0] = np.where(at_cap, self.cap_reason, first_against[:, 0])
+        codes[:, 1] = np.where(at_cap, first_favour[:, 0], first_against[:, 1])
+        none = ~self.convened
+        codes[none, 0] = np.where(self.cap[none] == 0, REASON_INDEX["legal_basis"], REASON_INDEX["no_session"])
+        codes[none, 1] = -1
+        s.decisive[self.mask, self.b] = codes[self.mask]
+        self.codes = codes
+
+    # --- narration (run 0, built from the decision) -------------------------------------------
+    def narrate(self) -> dict:
+        w, s = self.world, self.state
+        body, q = self.body, self.q
+        framing = FRAMINGS[int(self.framing[0])]
+        article = int(self.article[0])
+        against = int(s.req_against[0, q, self.b])
+        adversary = int(self.adversary[0])
+        asker = w.name(w.actor_ids[q])
+        stages = [{"stage": "request", "result": "received", "reasons": [
+            f"{asker} asked {w.phrase(body)}" + (f" under Article {article}" if article > 0 else "")
+            + (f" about {w.name(w.actor_ids[self.c])}" if self.c != q else "")
+            + f", framing the crisis as {framing.replace('_', ' ')}"
+            + (f" against {w.name(w.actor_ids[against])}" if against >= 0 else "") + "."]}]
+        reading = SITUATIONS[int(self.reading[0])]
+        cap = int(self.cap[0])
+        plaus = ", ".join(f"{SITUATIONS[i].replace('_', ' ')} {self.plausibility[0, i]:.2f}"
+                          for i in np.argsort(-self.plausibility[0])[:3])
+        reasons = [f"The evidence: {plaus} (how well each reading fits what is happening).",
+                   f"{asker} claims {SITUATION_TEXT[SITUATIONS[int(self.claimed[0])]]}"
+                   + (f"; the {'secretary-general' if self.is_org else 'government asked'} gives the claim "
+                      f"{w.k.claim_weight * self.deference:+.2f}." if self.deference else ".")]
+        if self.is_org and self.obliging.any():
+            reasons.append(f"The members' will to act were the claim accepted: {self.will[0]:+.2f} "
+                           f"(it pushes toward readings that oblige them to act, or away from them).")
+        if adversary >= 0:
+            reasons.append(f"The other side: {w.name(w.actor_ids[adversary])}"
+                           + (" (a member)" if bool(self.member_conflict[0]) else "") + ".")
+        reasons.append(f"{'The secretary-general calls' if self.is_org else w.name(body) + ' calls'} it "
+                       f"{SITUATION_TEXT[reading]}.")
+        if self.is_org and not w.membership[w.o(body), q]:
+            reasons.append(f"{asker} is not a member: the treaty gives it no claim.")
+        elif cap == 0:
+            reasons.append("No article in force covers this situation.")
+        else:
+            reasons.append(f"The strongest measure allowed: {LEVELS[cap].replace('_', ' ')} "
+                           f"({REASON_LABELS[REASON_CODES[int(self.cap_reason[0])]]}).")
+        if self.is_org and article > 0 and article not in {a.number for a in self.rules.articles}:
+            reasons.append(f"Article {article} is not among the articles in force.")
+        elif self.is_org and article > 0:
+            art = next(a for a in self.rules.articles if a.number == article)
+            if reading not in art.covers and "threat_consultation" not in art.covers:
+                reasons.append(f"Article {article} ({art.name}) does not cover {SITUATION_TEXT[reading]}.")
+            if LEVEL_OF[art.max_mandate] < len(LEVELS) - 1:
+                reasons.append(f"Article {article} bounds the request: at most {art.max_mandate.replace('_', ' ')}.")
+        if self.is_org and s.proposal[0, self.b] < len(LEVELS) - 1:
+            reasons.append(f"On the table: at most {LEVELS[int(s.proposal[0, self.b])].replace('_', ' ')}, "
+                           "as a member proposed.")
+        stages.append({"stage": "assessment", "result": reading, "legal_cap": LEVELS[cap],
+                       "evidence": round(float(self.crisis.evidence[0]), 2), "reasons": reasons})
+
+        convened = bool(self.convened[0])
+        if self.is_org:
+            chair = (f" The chair, {w.name(w.actor_ids[self.chair])}, "
+                     + ("convened it." if bool(self.chair_ok[0]) else "did not want one.")) if self.chair >= 0 else ""
+            why = (f"{int(self.want_count[0])} of {len(self.members)} members wanted consultations "
+                   f"(the rule asks for {self.need}); crisis severity {self.crisis.severity[0]:.2f}.{chair}")
+            if convened:
+                text = "An extraordinary session was convened: " + why
+            else:
+                text = "No session: " + ("the treaty in force offers no basis for any collective measure."
+                                         if cap == 0 else why)
+        else:
+            text = f"{w.name(body)} weighs the plea." if convened else "No answer: nothing it could offer."
+        stages.append({"stage": "session", "result": "convened" if convened else "not convened", "reasons": [text]})
+
+        final_votes: dict[str, str] = {}
+        if convened:
+            for level in sorted(self.rounds, reverse=True):
+                rnd = self.rounds[level]
+                if not rnd["at"][0]:
+                    continue
+                detail, votes = {}, {}
+                for i, m in enumerate(self.members):
+                    p = ("support", "abstain", "oppose")[int(rnd["positions"][0, i])]
+                    terms = rnd["terms"][m]
+                    by = rnd["source"][m]
+                    detail[w.actor_ids[m]] = {
+                        "position": p, "utility": round(float(rnd["utility"][m][0]), 3),
+                        "terms": {name: round(float(v[0]), 3) for name, v in terms.items()},
+                        "why": explain(terms) if by == "AI" else "as the player decided", "by": by}
+                    votes[w.actor_ids[m]] = p
+                passed = bool(rnd["adopted"][0])
+                could = bool(rnd["passed"][0])
+                blocked_by = [a for a, d in detail.items() if d["position"] == "oppose" or (
+                    d["position"] == "abstain" and self.rules is not None and self.rules.decision == "consensus"
+                    and self.rules.abstention_blocks)]
+                tally = [d["position"] for d in detail.values()]
+                name = LEVELS[level]
+                stages.append({"stage": "positions", "level": name, "members": detail,
+                               "result": ", ".join(f"{tally.count(p)} {p}" for p in ("support", "abstain", "oppose")),
+                               "reasons": [f"{w.name(a)}: {d['position']} ({d['why']})" for a, d in detail.items()]})
+                result = "passed" if passed else ("not chosen" if could else "blocked")
+                sentence = self._vote_sentence(level, detail, passed, blocked_by, bool(rnd["draftable"][0]))
+                if could and not passed:
+                    sentence = (f"{name.replace('_', ' ').capitalize()}: it could pass, but the members valued "
+                                f"{LEVELS[int(self.decided[0])].replace('_', ' ')} more "
+                                f"({float(rnd['value'][0]):+.2f} against "
+                                f"{float(self.rounds[int(self.decided[0])]['value'][0]):+.2f}).")
+                stages.append({"stage": "vote", "level": name, "result": result,
+                               "votes": votes, "reasons": [sentence]})
+                final_votes = votes
+                if passed:
+                    break
+        outcome = OUTCOMES[int(s.outcome[0, self.b])]
+        level = int(self.decided[0])
+        if convened:
+            stages.append({"stage": "mandate", "result": outcome, "reasons": [self._mandate_sentence(level)]})
+            if level >= TROOP_LEVEL or self.forces:
+                stages.append({"stage": "force_generation", "result": f"{len(self.forces)} contingent(s)",
+                               "forces": self.forces, "reasons": [_forces_sentence(self.forces)]})
+        decisive = [REASON_CODES[int(x)] for x in self.codes[0] if x >= 0]
+        for st in stages:
+            st["label"] = _stage_label(st, self.is_org, w.name(body))
+        summary = (f"{body}: {outcome.replace('_', ' ')} on the request of {asker}." if self.is_org else
+                   f"{w.name(body)} answers {asker}'s plea: {outcome.replace('_', ' ')}.")
+        return {
+            "turn": s.turn, "date": w.date_of_turn(s.turn).isoformat(), "body": body,
+            "body_kind": "organisation" if self.is_org else "state", "summary": summary,
+            "requested_by": w.actor_ids[q], "about": w.actor_ids[self.c],
+            "article": article if article > 0 else None, "framing": framing,
+            "against": w.actor_ids[against] if against >= 0 else None,
+            "adversary": w.actor_ids[adversary] if adversary >= 0 else None,
+            "reading": reading, "legal_cap": LEVELS[cap],
+            "stages": stages, "votes": final_votes, "outcome": outcome,
+            "decisive_reasons": decisive,
+            "decisive_text": [REASON_LABELS[c] for c in decisive],
+        }
+
+    def _vote_sentence(self, level, detail, passed, blocked_by, draftable) -> str:
+        w, rules = self.world, self.rules
+        name = LEVELS[level].replace("_", " ")
+        counts = {p: sum(d["position"] == p for d in detail.values()) for p in ("support", "abstain", "oppose")}
+        tally = f"{counts['support']} for, {counts['abstain']} abstaining, {counts['oppose']} against"
+        if passed:
+            return f"{name.capitalize()}: adopted ({tally})."
+        if not draftable and not blocked_by:
+            return (f"{name.capitalize()}: not put to the vote: too few members backed it for a draft "
+                    f"({tally}).")
+        who = ", ".join(w.name(a) for a in blocked_by) or "nobody in favour"
+        rule = ""
+        if rules and rules.decision == "consensus":
+            rule = " under consensus, where an abstention also blocks" if rules.abstention_blocks else \
+                " under consensus (abstentions do not block)"
+        return f"{name.capitalize()}: blocked by {who}{rule} ({tally})."
+
+    def _mandate_sentence(self, level) -> str:
+        w = self.world
+        if level == 0:
+            return f"{w.phrase(self.body, capital=True)} agreed on nothing: the request is declined."
+        return f"{w.phrase(self.body, capital=True)} decided on {LEVEL_TEXT[level]}."
+
+
+def plausibility(world: World, cr) -> np.ndarray:
+    """(R, S) how well each reading fits the evidence, 0..1 (the AI's requests weigh the same).
+
+    Unrest with no sign of outside direction or organised arms reads as domestic (and a request
+    with nothing visible at all leans that way); organised armed groups against the state's own
+    forces read as an armed threat; an attacking army or armed groups directed from abroad read
+    as aggression; groups massed across the border, or strong outside direction before any
+    violence, as a threat without an attack; a state's fire across a border also fits a border
+    incident whose responsibility is disputed.
+    """
+    k = world.k
+    armed = np.minimum(cr.armed * k.armed_scale, 1.0)
+    calm = 1.0 - cr.attack
+    unrest = np.maximum(np.minimum(cr.violence * 4.0, 1.0), 0.2)
+    out = np.zeros((len(cr.violence), len(SITUATIONS)))
+    out[:, pos.INTERNAL] = (1.0 - cr.evidence) * (1.0 - armed) * unrest * calm
+    out[:, pos.ARMED] = armed * calm
+    out[:, pos.AGGRESSION] = np.maximum(cr.attack, cr.evidence * armed)
+    quiet = 1.0 - np.minimum(cr.violence * 4.0, 1.0)
+    out[:, pos.THREAT] = np.maximum(cr.pressure, cr.evidence * quiet) * calm * (1.0 - armed)
+    out[:, pos.INCIDENT] = cr.attack
+    return out
 
 
 def _stage_label(stage: dict, is_org: bool, body_name: str) -> str:
     """A heading for a stage, worded for an organisation or for a single state."""
     level = stage.get("level", "").replace("_", " ")
     if is_org:
-        return {"request": "Request", "assessment": "The secretary-general's assessment",
+        return {"request": "Request", "assessment": "The council's reading of the crisis",
                 "session": "Extraordinary session", "positions": f"Members' positions on {level}",
                 "vote": f"Vote on {level}", "mandate": "Mandate",
                 "force_generation": "Force generation"}[stage["stage"]]
-    return {"request": "Request", "assessment": "Legal basis", "session": f"{body_name} considers it",
+    return {"request": "Request", "assessment": "How it reads the crisis", "session": f"{body_name} considers it",
             "positions": f"{body_name}'s view of {level}", "vote": f"Decision on {level}",
             "mandate": "Answer", "force_generation": "Forces sent"}[stage["stage"]]
 
 
-def _lead_contributor(world: World, b: int) -> int:
-    """The member with the most troops earmarked for the organisation."""
-    o = b
+def _lead_contributor(world: World, o: int) -> int:
+    """The member with the most troops earmarked for the organisation (-1 if none)."""
     earmarked = world.org_forces[o]
     if not earmarked.any():
         return -1
@@ -223,168 +579,63 @@ def _lead_contributor(world: World, b: int) -> int:
     return int(np.argmax(totals))
 
 
-def _contributes(world: World, b: int, m: int) -> bool:
-    body = world.body_ids[b]
-    if body in world.org_ids:
-        return bool((world.org_forces[world.o(body)] & (world.force_owner == m)).any())
-    return bool((world.force_owner == m).any())
-
-
-def _assess(world, state, rng, q, b, crisis, against):
-    """The secretary-general's assessment: what the situation is and what the treaty allows."""
-    org = world.org(world.body_ids[b])
-    R = state.runs
-    framing = state.req_framing[:, q, b]
-    sec = world.a(org.secretariat) if org.secretariat else -1
-    deference = world.interests[sec, 0] if sec >= 0 else 0.0
-    claims_outside = (framing == FRAMINGS.index("outside_interference")) | (framing == FRAMINGS.index("terrorism"))
-    perceived = crisis.evidence + 0.15 * deference * claims_outside + rng.normal(0, 0.06, R)
-    external = perceived >= 0.5
-    armed = crisis.organised >= 0.5
-    attacked = np.maximum(crisis.violence, crisis.organised) >= ATTACK_THRESHOLD
-    situation = np.where(external, np.where(attacked, 2, 3), np.where(armed, 1, 0))
-    member = world.membership[world.o(org.id), q]
-    cap = np.zeros(R, dtype=int)
-    covering: list[list[int]] = [[] for _ in SITUATIONS]
-    for s_i, s in enumerate(SITUATIONS):
-        levels = [LEVEL_OF[a.max_mandate] for a in org.rules.articles if s in a.covers and s != "external_threat"]
-        consult = [LEVEL_OF[a.max_mandate] for a in org.rules.articles if "threat_consultation" in a.covers]
-        best = max(levels + consult + [0])
-        covering[s_i] = [a.number for a in org.rules.articles if s in a.covers or "threat_consultation" in a.covers]
-        cap[situation == s_i] = best
-    if not member:
-        cap[:] = 0
-    s0 = int(situation[0])
-    reasons = [f"Evidence of outside direction {crisis.evidence[0]:.2f}, weighed at {perceived[0]:.2f} "
-               f"(0.5 or more means external); organised armed threat {crisis.organised[0]:.2f}.",
-               f"The secretary-general calls it {SITUATION_TEXT[SITUATIONS[s0]]}."]
-    if not member:
-        reasons.append(f"{world.name(world.actor_ids[q])} is not a member: the treaty gives it no claim.")
-    elif covering[s0]:
-        arts = ", ".join(str(n) for n in sorted(set(covering[s0])))
-        reasons.append(f"Articles that apply: {arts}; the strongest measure they allow: "
-                       f"{LEVELS[int(cap[0])].replace('_', ' ')}.")
-    else:
-        reasons.append("No article in force covers this situation.")
-    requested = int(state.req_article[0, q, b])
-    if requested > 0 and member:
-        art = next((a for a in org.rules.articles if a.number == requested), None)
-        if art is None:
-            reasons.append(f"Article {requested} is not among the articles in force.")
-        elif SITUATIONS[s0] not in art.covers and "threat_consultation" not in art.covers:
-            reasons.append(f"Article {requested} ({art.name}) does not cover {SITUATION_TEXT[SITUATIONS[s0]]}.")
-    return situation, cap, reasons
-
-
-def _positions(world, state, rng, q, b, members, level, crisis, lead, domestic, against, rules):
-    """(R, M) positions 0 support / 1 abstain / 2 oppose, and run 0's detail."""
-    R = state.runs
-    th = rules.position_threshold if rules else 0.12
-    sigma = rules.position_noise if rules else 0.08
-    out = np.zeros((R, len(members)), dtype=int)
-    detail = {}
-    body = world.body_ids[b]
-    for i, m in enumerate(members):
-        terms = member_utility(world, state, m, q, level, crisis, lead=lead,
-                               contributes=_contributes(world, b, m), domestic=domestic, against=against,
-                               member_of_body=rules is not None)
-        u = sum(terms.values()) + rng.normal(0.0, sigma, R) * (m != q)
-        pos = np.where(u > th, 0, np.where(u < -th, 2, 1))
-        human = state.human_votes.get((world.actor_ids[m], body))
-        source = "AI"
-        if human is not None:
-            up_to, otherwise = human
-            pos[:] = 0 if level <= up_to else (1 if otherwise == "abstain" else 2)
-            source = "player"
-        out[:, i] = pos
-        detail[world.actor_ids[m]] = {
-            "position": ("support", "abstain", "oppose")[pos[0]], "utility": round(float(u[0]), 3),
-            "terms": {k: round(float(v[0]), 3) for k, v in terms.items()},
-            "why": explain(terms) if source == "AI" else "decided by the player", "by": source}
-    return out, detail
-
-
-def _passes(positions: np.ndarray, rules) -> np.ndarray:
-    support = (positions == 0).sum(axis=1)
-    abstain = (positions == 1).sum(axis=1)
-    oppose = (positions == 2).sum(axis=1)
-    if rules is None:
-        return support > 0
-    if rules.decision == "majority":
-        return support > oppose
-    blocked = (oppose > 0) | ((abstain > 0) & rules.abstention_blocks)
-    return ~blocked & (support > 0)
-
-
-def _vote_sentence(world, rnd, rules) -> str:
-    level = rnd["level"].replace("_", " ")
-    counts = {p: sum(v == p for v in rnd["votes"].values()) for p in ("support", "abstain", "oppose")}
-    tally = f"{counts['support']} for, {counts['abstain']} abstaining, {counts['oppose']} against"
-    if rnd["passed"]:
-        return f"{level.capitalize()}: adopted ({tally})."
-    who = ", ".join(world.name(a) for a in rnd["blocked_by"]) or "nobody in favour"
-    rule = ""
-    if rules and rules.decision == "consensus":
-        rule = " under consensus, where an abstention also blocks" if rules.abstention_blocks else \
-            " under consensus (abstentions do not block)"
-    return f"{level.capitalize()}: blocked by {who}{rule} ({tally})."
-
-
-def _mandate_sentence(world, body, level) -> str:
-    if level == 0:
-        return f"{world.phrase(body, capital=True)} agreed on nothing: the request is declined."
-    text = {1: "consultations only: statements and diplomatic support",
-            2: "first-level measures: equipment, helicopters, vehicles, fuel and help with humanitarian needs, but no troops",
-            3: "a peacekeeping and guard mission with troops",
-            4: "collective defence with the full use of force"}[level]
-    return f"{world.phrase(body, capital=True)} decided on {text}."
-
-
-def _forces_sentence(world, forces) -> str:
+def _forces_sentence(forces) -> str:
     if not forces:
         return "No contingent was ready or offered: nothing is sent."
     parts = [f"{f['name']} ({f['strength']:,} troops, arriving {f['arrives']})" for f in forces]
     return "Sent: " + "; ".join(parts) + "."
 
 
-def _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate, pos_by_level):
-    """Dispatch contingents for troop mandates; return run 0's list of dispatched forces."""
-    body = world.body_ids[b]
-    if body in world.org_ids:
-        candidates = np.flatnonzero(world.org_forces[world.o(body)])
-    else:
-        candidates = np.flatnonzero(world.force_owner == world.a(body))
-        candidates = candidates[np.argsort(world.force_readiness[candidates], kind="stable")][:3]
-    if len(crisis.regions) == 0:
+def transit_days(world: World, f: int, destination_country: int) -> float:
+    """Days to bring force ``f`` to a consenting host: airlift for airborne kinds, else road or rail."""
+    k = world.k
+    if world.force_airlifted[f]:
+        return k.airlift_days
+    home = world.force_home_region[f]
+    if home >= 0 and world.region_country[home] == destination_country:
+        return 1.0
+    return k.road_days
+
+
+def _generate_forces(world: World, state: State, d: Decision) -> list[dict]:
+    """Dispatch the contingents of members who backed a troop mandate; run 0's list for the record."""
+    troops = d.mask & (d.decided >= TROOP_LEVEL)
+    if not troops.any() or len(d.crisis.regions) == 0:
         return []
-    hot = crisis.regions[np.argmax(state.violence[:, crisis.regions]
-                                   + 0.001 * state.group_strength.sum(axis=1)[:, crisis.regions], axis=1)]
-    member_index = {int(m): i for i, m in enumerate(members)}
-    supported = np.zeros((state.runs, len(world.actor_ids)), dtype=bool)
-    for level, positions in pos_by_level.items():
-        at = decided == level
+    if d.is_org:
+        candidates = np.flatnonzero(world.org_forces[world.o(d.body)])
+    else:
+        own = np.flatnonzero(world.force_owner == d.lead)
+        candidates = own[np.argsort(world.force_readiness[own], kind="stable")][:3]
+    regs = d.crisis.regions
+    hot = regs[np.argmax(state.violence[:, regs] + 0.001 * state.group_strength.sum(axis=1)[:, regs]
+                         + state.hostile[:, :, regs].sum(axis=1), axis=1)]
+    member_index = {int(m): i for i, m in enumerate(d.members)}
+    backed = np.zeros((state.runs, len(world.actor_ids)), dtype=bool)
+    for level, rnd in d.rounds.items():
+        at = d.decided == level
         for m, i in member_index.items():
-            supported[at, m] = positions[at, i] == 0
+            backed[at, m] = rnd["positions"][at, i] == SUPPORT
     out = []
     for f in candidates:
-        owner = world.force_owner[f]
-        if body in world.org_ids and owner not in member_index:
+        owner = int(world.force_owner[f])
+        if d.is_org and owner not in member_index:
             continue
-        willing = supported[:, owner] if body in world.org_ids else True
         home = world.force_home_region[f]
         ready = (state.force_status[:, f] == AT_HOME) | (
             (state.force_status[:, f] == DEPLOYED) & (state.force_location[:, f] == home) & (home >= 0))
-        go = mask & willing & (decided >= TROOP_LEVEL) & ready & (hot != home)
+        go = troops & backed[:, owner] & ready & (hot != home)
         if not go.any():
             continue
-        transit = 1.0 if world.force_home_region[f] >= 0 else 2.0
-        days = world.force_readiness[f] + transit
+        days = world.force_readiness[f] + transit_days(world, f, d.c)
         turns = max(1, math.ceil(days / world.scenario.turn_days))
+        available = 1.0 - world.commitment_load[owner]
         state.force_status[go, f] = IN_TRANSIT
         state.force_destination[go, f] = hot[go]
         state.force_arrival[go, f] = state.turn + turns
-        state.force_body[go, f] = b
-        if narrate and go[0]:
+        state.force_body[go, f] = d.b
+        state.force_strength[go, f] = np.round(state.force_strength[go, f] * available)
+        if go[0]:
             fid = world.force_ids[f]
             out.append({"force": fid, "name": world.name(fid), "owner": world.actor_ids[owner],
                         "strength": int(state.force_strength[0, f]),
@@ -394,14 +645,28 @@ def _generate_forces(world, state, q, b, decided, mask, members, crisis, narrate
     return out
 
 
-def _apply_measures(world, state, q, b, decided, crisis, conflict) -> None:
-    """Non-troop measures take effect at once: talks calm tension, logistics equip the state."""
-    regs = crisis.regions
+def _apply_measures(world: World, state: State, d: Decision) -> None:
+    """What words, missions, mediation and aid do at once (troops act through the dynamics)."""
+    k, regs = world.k, d.crisis.regions
     if len(regs) == 0:
         return
-    consult = decided >= 1
-    calm = 0.95 if not conflict else 0.85
-    state.tension[np.ix_(consult, regs)] *= calm
-    logistics = decided >= 2
-    state.equipment[logistics, q] = np.minimum(state.equipment[logistics, q] + 0.3, 1.0)
-    state.aid[np.ix_(logistics, regs)] += 0.2
+    lvl = d.decided
+    calm = np.where(lvl >= LEVEL_OF["consultations"], k.calm_consultations,
+                    np.where(lvl >= LEVEL_OF["statement"], k.calm_statement, 1.0))
+    state.tension[:, regs] *= np.where(d.mask, calm, 1.0)[:, None]
+    # A mission sees for itself: the perceived evidence moves to what is really there, and an
+    # attacker watched by the alliance's observers eases off; mediation brings the parties to talk.
+    watched = d.mask & ((lvl == LEVEL_OF["fact_finding_mission"]) | (lvl == MEDIATION_LEVEL))
+    if watched.any():
+        ease = np.where(watched, np.where(lvl == MEDIATION_LEVEL, k.mediation_restraint, k.mission_restraint), 1.0)
+        state.hostile[:, :, regs] *= ease[:, None, None]
+        adv = d.adversary
+        both = watched & (lvl == MEDIATION_LEVEL) & (adv >= 0)
+        if both.any():
+            for a in np.unique(adv[both]):
+                runs = both & (adv == a)
+                state.hostile[np.ix_(runs, [d.c], world.regions_of(int(a)))] *= k.mediation_restraint
+    aid = d.mask & (lvl >= AID_LEVEL)
+    state.equipment[aid, d.q if d.c == d.q else d.c] = np.minimum(
+        state.equipment[aid, d.q if d.c == d.q else d.c] + 0.3, 1.0)
+    state.aid[np.ix_(aid, regs)] += 0.2

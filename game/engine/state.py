@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from game.engine.world import OUTCOMES, World
+from game.engine.world import OUTCOMES, TOP_LEVEL, World
 
 # Force status codes.
 AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3
@@ -46,6 +46,10 @@ class State:
     equipment: np.ndarray
     perceived_external: np.ndarray
     border_open: np.ndarray
+    military_casualties: np.ndarray      # (R, A) soldiers each state has lost in interstate fighting
+    severe_days: np.ndarray              # (R, A) days in a row that violence in a state's regions has been severe
+    # interstate hostilities (R, A, N): intensity 0..1 of each state's operations in each region
+    hostile: np.ndarray
     # armed groups (R, G, N), (R, G)
     group_strength: np.ndarray
     group_target: np.ndarray
@@ -63,11 +67,15 @@ class State:
     req_article: np.ndarray
     req_framing: np.ndarray
     req_against: np.ndarray
-    # the strongest mandate a member has proposed for each body's next session (R, B); 4 = open
+    req_about: np.ndarray                # (R, A, B) the member whose crisis it is (the requester itself by default)
+    # the strongest mandate a member has proposed for each body's next session (R, B); TOP_LEVEL = open
     proposal: np.ndarray
-    # procedure outcomes (R, B) latest, (R, B, len(OUTCOMES)) ever
+    # procedure outcomes (R, B) latest, (R, B, len(OUTCOMES)) ever, and the turn each was first reached
     outcome: np.ndarray
     outcome_ever: np.ndarray
+    outcome_turn: np.ndarray
+    # the two decisive reasons (codes into positions.REASON_CODES) of each body's latest decision (R, B, 2)
+    decisive: np.ndarray
     # events (R, E)
     event_fired: np.ndarray
     # actions taken: (actor, kind, target or None) -> (R,) bool
@@ -154,14 +162,15 @@ def initial_state(world: World, runs: int = 1) -> State:
         budget=np.tile(world.budget0, (R, 1)),
         reserve=np.tile(np.array([world.actor(a).reserve_troops for a in world.actor_ids], float), (R, 1)),
         equipment=np.zeros((R, A)), perceived_external=np.zeros((R, A)),
-        border_open=border_open,
+        border_open=border_open, military_casualties=np.zeros((R, A)), severe_days=np.zeros((R, A)), hostile=np.zeros((R, A, N)),
         group_strength=group_strength, group_target=neg(R, G),
         force_status=status, force_location=location, force_destination=location.copy(),
         force_arrival=neg(R, F), force_body=neg(R, F),
         force_strength=np.tile(world.force_strength, (R, 1)),
         req_stage=np.zeros((R, A, B), dtype=np.int64), req_turn=neg(R, A, B), req_session=neg(R, A, B),
-        req_article=neg(R, A, B), req_framing=neg(R, A, B), req_against=neg(R, A, B),
-        proposal=np.full((R, B), 4, dtype=np.int64),
+        req_article=neg(R, A, B), req_framing=neg(R, A, B), req_against=neg(R, A, B), req_about=neg(R, A, B),
+        proposal=np.full((R, B), TOP_LEVEL, dtype=np.int64),
         outcome=neg(R, B), outcome_ever=np.zeros((R, B, len(OUTCOMES)), dtype=bool),
+        outcome_turn=neg(R, B, len(OUTCOMES)), decisive=neg(R, B, 2),
         event_fired=np.zeros((R, E), dtype=bool),
     )

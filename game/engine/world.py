@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from game.engine.params import LEVEL_NAMES, Coefficients
 from game.scenario.schema import MANDATE_ORDER, Effect, Scenario
 
 INTEREST_KEYS: tuple[str, ...] = (
@@ -16,13 +17,23 @@ INTEREST_KEYS: tuple[str, ...] = (
     "alliance_credibility", "regional_influence", "cost_aversion", "border_security",
     "kin_protection", "bilateral_preference", "expansion",
 )
-FRAMINGS: tuple[str, ...] = ("internal_unrest", "outside_interference", "terrorism", "border_incident")
-OUTCOMES: tuple[str, ...] = ("no_session", "declined", "consultations", "logistics_support",
-                             "peacekeeping", "collective_defence", "refused")
-#: Mandate levels 1..4; 0 means "nothing".
+FRAMINGS: tuple[str, ...] = ("internal_unrest", "outside_interference", "terrorism", "border_incident", "aggression")
+#: The toolbox, index 1..7 from the mildest measure; 0 means "nothing".
 LEVELS: tuple[str, ...] = ("none",) + MANDATE_ORDER
+assert LEVELS == LEVEL_NAMES, "params.LEVEL_NAMES must follow the schema's MANDATE_ORDER"
 LEVEL_OF = {name: i for i, name in enumerate(LEVELS)}
-SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression", "external_threat")
+TOP_LEVEL = len(LEVELS) - 1
+OUTCOMES: tuple[str, ...] = ("no_session", "declined") + MANDATE_ORDER + ("refused",)
+#: The council's possible readings of a crisis (what the secretary-general and the members call it).
+SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression",
+                               "external_threat", "border_incident")
+STATE_KINDS = ("government", "state")
+#: Units that are flown to a consenting host (the rest move by road or rail).
+AIRLIFTED_KINDS = frozenset({"airborne", "air_assault", "special_forces", "aviation", "marines"})
+#: Usual days from an order to being ready to move, by kind, when a scenario gives none.
+#: Airborne and air-assault units of the CRRF are "in constant combat readiness" (csto-facts.md).
+READINESS_BY_KIND = {"airborne": 0, "air_assault": 0, "special_forces": 0, "aviation": 0, "marines": 1,
+                     "infantry": 2, "motor_rifle": 3, "border_guard": 1, "police": 1, "logistics": 2}
 
 
 @dataclass
@@ -59,6 +70,14 @@ class World:
     interest_of: list = field(default_factory=list)   # per actor: {interest: weight} as floats
     equipment_floor: np.ndarray | None = None          # (A,) lasting equipment from military-aid agreements
     dates: list[dt.date] = field(default_factory=list)
+    k: Coefficients | None = None                      # the decision model's coefficients in force
+    is_state: np.ndarray | None = None                 # (A,) bool: governments and states
+    commitment_load: np.ndarray | None = None          # (A,) share of forces and attention tied down elsewhere
+    commitment_names: list = field(default_factory=list)  # per actor: names of its commitments in force
+    group_sponsor: np.ndarray | None = None            # (G,) actor index of the state behind each group, or -1
+    group_actor: np.ndarray | None = None              # (G,) actor index of each armed group
+    force_airlifted: np.ndarray | None = None          # (F,) bool
+    org_chair: list = field(default_factory=list)      # per organisation: actor index of the chair or -1
 
     # --- lookups -----------------------------------------------------------------
     def actor(self, actor_id: str):
@@ -173,7 +192,8 @@ def build_world(scenario: Scenario) -> World:
         border_security0=np.array([regions[r].border_security for r in region_ids], dtype=float),
         force_owner=np.array([ai[forces[f].owner] for f in force_ids], dtype=np.int64),
         force_strength=np.array([forces[f].strength for f in force_ids], dtype=float),
-        force_readiness=np.array([forces[f].readiness_days for f in force_ids], dtype=float),
+        force_readiness=np.array([READINESS_BY_KIND[forces[f].kind] if forces[f].readiness_days is None
+                                  else forces[f].readiness_days for f in force_ids], dtype=float),
         force_effectiveness=np.array([forces[f].effectiveness for f in force_ids], dtype=float),
         force_home_region=np.array([home_index(forces[f]) for f in force_ids], dtype=np.int64),
         membership=membership, org_forces=org_forces,
@@ -183,6 +203,15 @@ def build_world(scenario: Scenario) -> World:
         spawned_force_ids={f.id for f in spawned},
         interest_of=[{k: float(v) for k, v in zip(INTEREST_KEYS, row)} for row in interests],
         equipment_floor=_equipment_floor(scenario, ai),
+        k=Coefficients(scenario.coefficients),
+        is_state=np.array([actors[a].kind in STATE_KINDS for a in actor_ids], dtype=bool),
+        commitment_load=np.array([_commitment_load(scenario, actors[a]) for a in actor_ids], dtype=float),
+        commitment_names=[[c.name for c in _commitments_in_force(scenario, actors[a])] for a in actor_ids],
+        group_sponsor=np.array([ai.get(actors[g].sponsor, -1) if actors[g].sponsor else -1 for g in group_ids],
+                               dtype=np.int64),
+        group_actor=np.array([ai[g] for g in group_ids], dtype=np.int64),
+        force_airlifted=np.array([forces[f].kind in AIRLIFTED_KINDS for f in force_ids], dtype=bool),
+        org_chair=[ai.get(orgs[o].chair, -1) if orgs[o].chair else -1 for o in org_ids],
     )
     world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
     world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}
@@ -196,6 +225,20 @@ def _spawned_forces(events):
         for eff in Effect.walk(event.effects):
             if eff.spawn_force is not None:
                 yield eff.spawn_force
+
+
+def _commitments_in_force(scenario: Scenario, actor) -> list:
+    """An actor's commitments elsewhere that overlap the scenario's dates."""
+    return [c for c in actor.commitments
+            if not (c.since and c.since > scenario.end_date) and not (c.until and c.until < scenario.start_date)]
+
+
+def _commitment_load(scenario: Scenario, actor) -> float:
+    """Share of an actor's forces and attention tied down elsewhere (loads combine, at most 1)."""
+    free = 1.0
+    for c in _commitments_in_force(scenario, actor):
+        free *= 1.0 - c.load
+    return 1.0 - free
 
 
 #: Equipment value (millions of US dollars) that doubles a state's own security forces' effect.

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, create_model
 
+from game.scenario.messages import Suggester
 from game.scenario.safe_yaml import LoadedYaml, Problem
 from game.scenario.schema import (Actor, Agreement, Effect, Event, Force, History, Objective, Organisation, Region,
                                   Scenario, Source)
@@ -31,6 +32,15 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
     "forces": Force, "agreements": Agreement, "events": Event, "objectives": Objective,
 }
 FRACTION_FIGURES = {"violence", "stability", "border_security", "control", "tension"}
+STATE_KINDS = ("government", "state")
+#: The council's reason codes (docs/model.md), which `history.decisions[].factors` name.
+REASON_CODES = ("regime", "spillover", "humanitarian", "credibility", "duty", "influence", "cost", "precedent",
+                "rivalry", "kin", "bilateral", "adversary", "commitments", "host_refusal", "requester",
+                "legal_basis", "reading", "member_conflict", "no_request", "host_consent")
+#: A scenario longer than this many turns gets a warning (a typo in `end_date`?); longer than
+#: ``MAX_TURNS`` is an error.
+LONG_TURNS = 400
+MAX_TURNS = 3660
 _ACTIONS_PY = Path(__file__).resolve().parents[1] / "engine" / "actions.py"
 _KIND = re.compile(r'^\s+kind: ClassVar\[str\] = "([a-z_]+)"', re.M)
 
@@ -74,36 +84,69 @@ def library_model() -> type[Scenario]:
 
 
 class _View:
-    """What the checks need, from a valid scenario or from the valid parts of raw data."""
+    """What the checks need, from a valid scenario or from the valid parts of raw data
+    (``items``: the list items the loader has already validated, None for invalid ones)."""
 
-    def __init__(self, sc: Scenario | None, data: dict):
+    def __init__(self, sc: Scenario | None, data: dict, items: dict | None = None):
         self.ids: dict[str, set] = {}
+        self.invalid_raw: list = []  # raw data of invalid items (their citations still count)
         for key, model in ITEM_MODELS.items():
             raw = data.get(key)
             raw = raw if isinstance(raw, list) else []
             if sc is not None:
-                items = list(getattr(sc, key))
+                items_ = list(getattr(sc, key))
+            elif items is not None and key in items and len(items[key]) == len(raw):
+                items_ = items[key]
+                self.invalid_raw += [x for x, m in zip(raw, items_) if m is None]
             else:
-                items = []
+                items_ = []
                 for x in raw:
                     try:
-                        items.append(model.model_validate(x))
+                        items_.append(model.model_validate(x))
                     except (ValidationError, TypeError, ValueError):
-                        items.append(None)
-            setattr(self, key, items)
+                        items_.append(None)
+                        self.invalid_raw.append(x)
+            setattr(self, key, items_)
             self.ids[key] = {x["id"] for x in raw if isinstance(x, dict) and isinstance(x.get("id"), str)}
         if sc is not None:
             self.start_date, self.end_date, self.history = sc.start_date, sc.end_date, sc.history
         else:
-            s, e = data.get("start_date"), data.get("end_date")
-            self.start_date = s if isinstance(s, dt.date) else None
-            self.end_date = e if isinstance(e, dt.date) else None
+            self.start_date, self.end_date = _as_date(data.get("start_date")), _as_date(data.get("end_date"))
             try:
                 h = data.get("history")
                 self.history = History.model_validate(h) if isinstance(h, dict) else None
             except ValidationError:
                 self.history = None
-        self.turn_days = sc.turn_days if sc is not None else (data.get("turn_days") if isinstance(data.get("turn_days"), int) else 1)
+                self.invalid_raw.append(data.get("history"))
+        td = sc.turn_days if sc is not None else data.get("turn_days")
+        self.turn_days = td if type(td) is int and 1 <= td <= 31 else 1
+        if self.start_date is not None and self.end_date is not None and self.end_date < self.start_date:
+            self.end_date = None  # already an error; checks that need the end must not add more
+
+
+def _as_date(x) -> dt.date | None:
+    if type(x) is dt.date:
+        return x
+    if type(x) is str and len(x) == 10:
+        try:
+            return dt.date.fromisoformat(x)
+        except ValueError:
+            return None
+    return None
+
+
+def _citations(node, out: set) -> None:
+    """Every id in a `sources: [...]` list of text anywhere under ``node`` (raw data; iterative)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if type(n) is dict:
+            src = n.get("sources")
+            if type(src) is list:
+                out.update(x for x in src if type(x) is str)
+            todo.extend(v for v in n.values() if type(v) in (dict, list))
+        elif type(n) is list:
+            todo.extend(v for v in n if type(v) in (dict, list))
 
 
 class _Table(dict):
@@ -111,9 +154,13 @@ class _Table(dict):
 
 
 class _Checker:
-    def __init__(self, v: _View, loaded: LoadedYaml, origins: dict):
+    def __init__(self, v: _View, loaded: LoadedYaml, origins: dict, budget: int = 100):
         self.v, self.loaded, self.origins = v, loaded, origins
         self.problems: list[Problem] = []
+        self.errors = 0
+        self.budget = budget  # errors after this many get no did-you-mean search (output is cut anyway)
+        self._hints: dict = {}
+        self.library = False
         self.actors = self._table("actors")
         self.regions = self._table("regions")
         self.orgs = self._table("organisations")
@@ -144,17 +191,43 @@ class _Checker:
         line, col = src.locate(inner)
         if code:
             message += f" [{code}]"
+        if severity == "error":
+            self.errors += 1
         self.problems.append(Problem(src.path, line, col, severity, message))
+
+    def hint(self, value, table, what: str) -> str:
+        """'; did you mean X?' when a defined id is close, else the list of defined ids.
+        Cached per value and table; skipped once the error budget is spent (never shown)."""
+        if self.errors >= self.budget:
+            return ""
+        key = (str(value), id(table), what)
+        found = self._hints.get(key)
+        if found is None:
+            sug = self._hints.get(id(table))
+            if sug is None:
+                sug = self._hints[id(table)] = Suggester(table)
+            names = sug.names
+            close = sug.suggest(value)
+            found = self._hints[key] = (
+                f"; did you mean '{close}'?" if close else
+                (f" (defined: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''})" if names
+                 else f" (no {what}s are defined)"))
+        return found
 
     def ref(self, loc: tuple, value, table, what: str) -> bool:
         if value is None or value in table:
             return True
-        close = difflib.get_close_matches(str(value), [str(k) for k in table], n=1, cutoff=0.6)
-        names = sorted(str(k) for k in table)
-        hint = (f"; did you mean '{close[0]}'?" if close else
-                (f" (defined: {', '.join(names[:12])}{', ...' if len(names) > 12 else ''})" if names
-                 else f" (no {what}s are defined)"))
-        self.report(loc, f"unknown {what} '{value}'{hint}")
+        if not table and what in ("actor", "region") and not self.library:
+            return False  # `actors` / `regions` is empty or missing: already an error, no cascade
+        self.report(loc, f"unknown {what} '{value}'{self.hint(value, table, what)}")
+        return False
+
+    def state(self, loc: tuple, value, field: str) -> bool:
+        """``value`` (known to exist) must be a government or state actor."""
+        a = self.actors.get(value)
+        if a is None or a.kind in STATE_KINDS:
+            return True
+        self.report(loc, f"`{field}` must be a government or state, but '{value}' is a {a.kind.replace('_', ' ')}")
         return False
 
     def unique(self, key: str, items) -> None:
@@ -189,15 +262,36 @@ def _each(items):
 
 
 def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: dict,
-                library: bool = False) -> list[Problem]:
-    """Every cross-reference problem and warning of a (possibly partly invalid) scenario."""
-    v = _View(sc, data)
-    c = _Checker(v, loaded, origins)
+                library: bool = False, items: dict | None = None, budget: int = 100) -> list[Problem]:
+    """Every cross-reference problem and warning of a (possibly partly invalid) scenario.
+
+    ``items`` are the list items the loader validated already (None for invalid ones);
+    ``budget`` is how many more errors will be shown (after it, no did-you-mean is searched)."""
+    v = _View(sc, data, items)
+    c = _Checker(v, loaded, origins, budget)
+    c.library = library
+    for raw in v.invalid_raw:
+        _citations(raw, c.cited)  # an invalid item's citations still count: no false "never cited"
     for key in ITEM_MODELS:
         c.unique(key, getattr(v, key))
     places = gazetteer_places()
+    _check_calendar(c, v, data, library)
     for i, a in _each(v.actors):
         c.sourced(("actors", i), a, f"actor '{a.id}'")
+        if a.sponsor is not None:
+            if a.kind != "armed_group":
+                c.report(("actors", i, "sponsor"), f"`sponsor` is for armed groups, but '{a.id}' is a "
+                         f"{a.kind.replace('_', ' ')}; remove it")
+            elif c.ref(("actors", i, "sponsor"), a.sponsor, c.actors, "actor"):
+                c.state(("actors", i, "sponsor"), a.sponsor, "sponsor")
+        if a.commitments and a.kind not in STATE_KINDS:
+            c.report(("actors", i, "commitments"), f"`commitments` are for governments and states, but '{a.id}' "
+                     f"is a {a.kind.replace('_', ' ')}; remove them")
+        for k, cm in enumerate(a.commitments):
+            c.sourced(("actors", i, "commitments", k), cm, f"commitment '{cm.name}'")
+            if cm.since and cm.until and cm.until < cm.since:
+                c.report(("actors", i, "commitments", k, "until"),
+                         f"commitment '{cm.name}' ends ({cm.until}) before it starts ({cm.since})")
         for other in a.ties:
             if c.ref(("actors", i, "ties", other), other, c.actors, "actor") and other == a.id:
                 c.report(("actors", i, "ties", other), f"actor '{a.id}' lists a tie to itself; remove it")
@@ -222,6 +316,9 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
                 c.report(("organisations", i, "observers", j), f"'{m}' is both a member and an observer of {o.id}")
         if o.secretariat:
             c.ref(("organisations", i, "secretariat"), o.secretariat, c.actors, "actor")
+        if o.chair and c.ref(("organisations", i, "chair"), o.chair, c.actors, "actor") and o.chair not in o.members:
+            c.report(("organisations", i, "chair"), f"the chair '{o.chair}' is not a member of {o.id}; "
+                     f"choose one of its members ({', '.join(o.members) or 'none listed'})")
         for j, f in enumerate(o.forces):
             c.ref(("organisations", i, "forces", j), f, c.forces, "force")
         numbers = [a.number for a in o.rules.articles]
@@ -243,10 +340,13 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
         for j, n in enumerate(r.neighbours):
             if c.ref(("regions", i, "neighbours", j), n, c.regions, "region") and n == r.id:
                 c.report(("regions", i, "neighbours", j), f"region '{r.id}' lists itself as a neighbour")
+        _check_on_map(c, i, r)
         share = sum(r.ethnic_groups.values())
         if share > 1.0001:
             c.report(("regions", i, "ethnic_groups"), f"ethnic shares of '{r.id}' add up to {share:.2f}, more than 1")
     valid_regions = [r for r in v.regions if r is not None]
+    if not library:
+        _check_missing_neighbours(c, v)
     if len(valid_regions) > 1 and not library:
         linked = {n for r in valid_regions for n in r.neighbours}
         for i, r in _each(v.regions):
@@ -286,6 +386,20 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
                     c.report(("history", key, "high"), f"history.{key}: `high` ({rng.high:g}) is below `low` ({rng.low:g})")
         for body in h.outcomes:
             c.ref(("history", "outcomes", body), body, c.bodies, "organisation or state")
+        for j, d in enumerate(h.decisions):
+            here = ("history", "decisions", j)
+            c.cite(here, d.sources)
+            c.ref(here + ("body",), d.body, c.bodies, "organisation or actor")
+            for k, code in enumerate(d.factors):
+                if code not in REASON_CODES:
+                    close = difflib.get_close_matches(code, REASON_CODES, n=1, cutoff=0.75)
+                    hint = (f"did you mean '{close[0]}'?" if close else f"the codes are: {', '.join(REASON_CODES)}")
+                    c.report(here + ("factors", k), f"unknown reason code '{code}'; {hint}")
+            if d.date is not None and v.start_date is not None and v.end_date is not None and \
+                    not v.start_date <= d.date <= v.end_date:
+                c.report(here + ("date",), f"the decision's date {d.date} is outside the scenario "
+                         f"({v.start_date} to {v.end_date}): no game can match its timing", "warning",
+                         "decision-outside")
     # warnings on the whole
     for i, s in _each(v.sources):
         if s.id not in c.cited:
@@ -306,8 +420,11 @@ def _check_force(c: _Checker, loc: tuple, f, places) -> None:
         if owner is not None and owner.kind == "secretariat":
             c.report(loc + ("owner",), f"force '{f.id}' is owned by a secretariat; give it to a state or government")
     if f.home not in c.regions and f.home not in places:
-        close = difflib.get_close_matches(f.home, sorted(set(c.regions) | places), n=1, cutoff=0.6)
-        hint = (f"; did you mean '{close[0]}'?" if close else
+        sug = c._hints.get("homes")
+        if sug is None:
+            sug = c._hints["homes"] = Suggester(set(c.regions) | places)
+        close = sug.suggest(f.home)
+        hint = (f"; did you mean '{close}'?" if close else
                 "; use a region id of this scenario or a place id from assets/maps/gazetteer.yaml")
         c.report(loc + ("home",), f"force '{f.id}' has an unknown home '{f.home}'{hint} "
                  "(the force will start off the map)", "warning", "unknown-home")
@@ -397,6 +514,21 @@ def _check_effects(c: _Checker, loc: tuple, effects, places) -> None:
                     c.report(here + ("request", "article"),
                              f"{r.target} has no article {r.article} in force (its articles: {nums})")
             c.ref(here + ("request", "against"), r.against, c.actors, "actor")
+            if r.about is not None and c.ref(here + ("request", "about"), r.about, c.actors, "actor"):
+                org = c.orgs.get(r.target)
+                if org is not None and r.about not in org.members:
+                    c.report(here + ("request", "about"), f"`about` names '{r.about}', which is not a member of "
+                             f"{r.target}: a request is about a member's crisis (members: {', '.join(org.members)})")
+        if e.hostilities is not None:
+            _check_hostilities(c, here + ("hostilities",), e.hostilities)
+        if e.ceasefire is not None:
+            pair = e.ceasefire.actors
+            for k, a in enumerate(pair):
+                if c.ref(here + ("ceasefire", "actors", k), a, c.actors, "actor"):
+                    c.state(here + ("ceasefire", "actors", k), a, "ceasefire.actors")
+            if len(pair) == 2 and pair[0] == pair[1]:
+                c.report(here + ("ceasefire", "actors", 1), f"a ceasefire needs two different states, not "
+                         f"'{pair[0]}' twice")
         if e.border is not None:
             c.ref(here + ("border", "actor"), e.border.actor, c.actors, "actor")
             c.ref(here + ("border", "neighbour"), e.border.neighbour, c.actors, "actor")
@@ -404,6 +536,92 @@ def _check_effects(c: _Checker, loc: tuple, effects, places) -> None:
             c.ref(here + ("options", "actor"), e.options.actor, c.actors, "actor")
             for k, ch in enumerate(e.options.choices):
                 _check_effects(c, here + ("options", "choices", k, "effects"), ch.effects, places)
+
+
+def _check_hostilities(c: _Checker, loc: tuple, h) -> None:
+    """The attacker is a state; the region belongs to another actor and borders one of the attacker's."""
+    ok_actor = c.ref(loc + ("actor",), h.actor, c.actors, "actor") and c.state(loc + ("actor",), h.actor,
+                                                                               "hostilities.actor")
+    if not c.ref(loc + ("region",), h.region, c.regions, "region") or not ok_actor:
+        return
+    target = c.regions.get(h.region)
+    if target is None:
+        return
+    if target.country == h.actor:
+        c.report(loc + ("region",), f"'{h.region}' is a region of '{h.actor}' itself; hostilities attack a "
+                 "region of another state")
+        return
+    own = [r for r in c.regions.values() if r is not None and r.country == h.actor]
+    bordering = [r.id for r in own if h.region in r.neighbours or r.id in target.neighbours]
+    if not bordering:
+        near = sorted({n for r in own for n in r.neighbours if n in c.regions and n != h.region
+                       and getattr(c.regions.get(n), "country", h.actor) != h.actor})
+        hint = (f"regions of other states that border {h.actor}'s here: {', '.join(near)}" if near else
+                f"{h.actor} has no regions in this scenario" if not own else
+                f"no region of another state borders {h.actor}'s regions in this scenario")
+        c.report(loc + ("region",), f"'{h.region}' does not border any region of '{h.actor}' (per `neighbours`); "
+                 f"{hint}")
+
+
+def _check_calendar(c: _Checker, v: _View, data: dict, library: bool) -> None:
+    """A scenario of implausible length: a warning above ``LONG_TURNS`` turns, an error above ``MAX_TURNS``."""
+    last = _last_turn(v)
+    if last is None or library:
+        return
+    loc = ("end_date",)
+    if last > MAX_TURNS:
+        c.report(loc, f"the scenario would last {last:,} turns ({v.start_date} to {v.end_date}, "
+                 f"{v.turn_days} day{'s' if v.turn_days != 1 else ''} a turn); at most {MAX_TURNS:,} are allowed: "
+                 "is `end_date` a typo?")
+    elif last > LONG_TURNS:
+        c.report(loc, f"the scenario lasts {last:,} turns ({v.start_date} to {v.end_date}); is `end_date` "
+                 "a typo? (for a long crisis, use weekly turns: `turn_days: 7`)", "warning", "long-scenario")
+
+
+def _check_on_map(c: _Checker, i: int, r) -> None:
+    """The region's code is on the map, and its neighbours share a border with it there."""
+    from game.scenario.geography import map_regions
+    m = map_regions()
+    if not len(m):  # pragma: no cover - the map asset is missing: nothing to check against
+        return
+    here = ("regions", i)
+    country = r.id.split("-", 1)[0]
+    if r.id not in m:
+        if country in m.by_country:
+            codes = sorted(m.by_country[country])
+            listed = codes if len(codes) <= 16 else m.nearest(r.id, r.name)
+            what = "its regions" if len(codes) <= 16 else "the nearest codes"
+            c.report(here + ("id",), f"region '{r.id}' is not on the map; {what}: "
+                     f"{', '.join(m.label(x) for x in listed)} (docs/scenario-format.md lists every code)")
+        else:
+            c.report(here + ("id",), f"the map has no regions of country '{country}', so region '{r.id}' is not "
+                     f"drawn and cannot be chosen on the map (the map covers {', '.join(m.countries)})",
+                     "warning", "off-map-region")
+        return
+    real = m.regions[r.id]
+    for j, n in enumerate(r.neighbours):
+        if n in m and n != r.id and n not in real.neighbours:
+            inside = [x for x in real.neighbours if x in c.regions]
+            extra = f"; of those in this scenario: {', '.join(inside)}" if inside and len(inside) < len(real.neighbours) else ""
+            c.report(here + ("neighbours", j), f"{m.label(r.id)} and {m.label(n)} do not share a border on the map; "
+                     f"{r.id}'s neighbours are {', '.join(m.label(x) for x in real.neighbours)}{extra}",
+                     "warning", "not-neighbours")
+
+
+def _check_missing_neighbours(c: _Checker, v: _View) -> None:
+    """Two regions of the scenario that share a border on the map but neither lists the other."""
+    from game.scenario.geography import map_regions
+    m = map_regions()
+    regions = [(i, r) for i, r in _each(v.regions) if r.id in m]
+    linked = {(r.id, n) for _, r in regions for n in r.neighbours}
+    present = {r.id for _, r in regions}
+    for i, r in regions:
+        for n in m.regions[r.id].neighbours:
+            if n in present and n > r.id and (r.id, n) not in linked and (n, r.id) not in linked:
+                loc = ("regions", i, "neighbours") if r.neighbours else ("regions", i, "id")
+                c.report(loc, f"{m.label(r.id)} borders {m.label(n)} on the map, but neither lists the other in "
+                         "`neighbours`: violence, refugees and fighters will not cross there; add it",
+                         "warning", "missing-neighbour")
 
 
 def _last_turn(v: _View) -> int | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Callable
 
 from pydantic import ValidationError
 
-from game.scenario.safe_yaml import LoadedYaml, Problem, YamlFileError, load_yaml_file
+from game.scenario.safe_yaml import LoadedYaml, Problem, YamlFileError, describe_os_error, load_yaml_file
 from game.scenario.schema import FORMAT_VERSION, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -33,6 +34,7 @@ LIST_KEYS = ("sources", "actors", "organisations", "regions", "forces", "agreeme
 #: Keys of a file that are never inherited through ``extends``.
 NOT_INHERITED = ("extends", "format", "library")
 MAX_EXTENDS_DEPTH = 8
+MAX_EXTENDS_FILES = 32
 
 #: Upgrades of older formats, applied in memory: ``UPGRADES[v]`` turns format ``v`` data into
 #: format ``v + 1`` data and returns ``(data, notes)``. Format 1 is the first; when format 2
@@ -41,8 +43,14 @@ MAX_EXTENDS_DEPTH = 8
 UPGRADES: dict[int, Callable[[dict], tuple[dict, list[str]]]] = {}
 REFUSED: dict[int, str] = {}
 
-_UNREADABLE = ("cannot open the file", "cannot read the file", "larger than the limit", "not valid UTF-8",
-               "UTF-16 encoded", "control character", "the file does not exist", "is a directory")
+#: At most this many errors are reported per file (then one line says how many more were found and
+#: how many list items were not checked): output and time stay bounded whatever the file holds.
+MAX_ERRORS = 100
+MAX_WARNINGS = 100
+#: No list in a scenario may hold more items than this (checked before the schema, which would
+#: otherwise build one error object per bad item).
+MAX_LIST_ITEMS = 10_000
+MORE = "… "  # the start of the message that counts what was not reported
 
 
 class ScenarioError(Exception):
@@ -92,12 +100,39 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.yaml"))}
 
 
+def path_problem(path: Path | str) -> str | None:
+    """Why ``path`` cannot be a scenario file to read (one plain sentence), or None if it may be.
+    Never raises: over-long names, loops and permission problems are answers too."""
+    import stat
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return describe_os_error(exc, path)
+    except ValueError:
+        return "the file name contains a NUL character"
+    if stat.S_ISDIR(st.st_mode):
+        return "this is a directory, not a scenario file"
+    if not stat.S_ISREG(st.st_mode):
+        return "this is not a regular file (a named pipe, a device or a socket); only regular files are read"
+    return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        os.stat(path)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(ref: str) -> Path:
-    """A path, or the id of a shipped scenario. Raises FileNotFoundError with a suggestion."""
+    """A path, or the id of a shipped scenario. Raises FileNotFoundError with a suggestion
+    (also for a path that cannot be a scenario file: too long a name, a directory, a pipe)."""
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise FileNotFoundError(f"no such file: {ref}")
+    if path.suffix in (".yaml", ".yml") or _exists(path) or "/" in ref or os.sep in ref:
+        why = path_problem(path)
+        if why is not None:
+            raise FileNotFoundError(f"{ref}: {why}")
         return path
     shipped = shipped_scenarios()
     if ref in shipped:
@@ -123,7 +158,9 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     """Deterministic order: by file, line, column, then errors before warnings, then message."""
     seen, out = set(), []
-    for p in sorted(problems, key=lambda p: (p.file, p.line, p.col, p.severity != "error", p.message)):
+    last = 1 << 62  # the count of what was not reported comes after the rest of its file
+    for p in sorted(problems, key=lambda p: (p.file, last if p.message.startswith(MORE) else p.line, p.col,
+                                             p.severity != "error", p.message)):
         if p not in seen:
             seen.add(p)
             out.append(p)
@@ -152,35 +189,114 @@ def check_file(path: Path | str) -> CheckResult:
 
 
 def _check_file(path: Path) -> CheckResult:
-    if not path.exists():
-        raise ScenarioError([Problem(str(path), 0, 0, "error", "the file does not exist")], unreadable=True)
-    if path.is_dir():
-        raise ScenarioError([Problem(str(path), 0, 0, "error", "this is a directory, not a scenario file")],
-                            unreadable=True)
     loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=())
     library = data.pop("library", False) is True
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        return CheckResult(path, None, _filtered(problems), library=library)
+        return CheckResult(path, None, _bounded(path, _filtered(problems)), library=library)
     from game.scenario.checks import cross_check, library_model  # local: checks imports this module
     model = library_model() if library else Scenario
-    scenario = None
-    try:
-        scenario = model.model_validate(data)
-    except ValidationError as exc:
-        problems += schema_problems(exc, loaded, origins)
-    problems += cross_check(scenario, data, loaded, origins, library=library)
+    problems += _long_lists(data, loaded, origins)
+    scenario, items, schema, unchecked = _validate(model, data, loaded, origins)
+    problems += schema
+    problems += cross_check(scenario, data, loaded, origins, library=library, items=items,
+                            budget=MAX_ERRORS - len(schema))
     if any(p.severity == "error" for p in problems):
         scenario = None
-    return CheckResult(path, scenario if not library else None, _filtered(problems), library=library)
+    return CheckResult(path, scenario if not library else None, _bounded(path, _filtered(problems), unchecked),
+                       library=library)
+
+
+def _long_lists(data, loaded: LoadedYaml, origins: dict) -> list[Problem]:
+    """Lists longer than ``MAX_LIST_ITEMS`` anywhere in the data: reported, then cut to the limit
+    (so that the schema never builds one error per item of a huge list). Iterative."""
+    out: list[Problem] = []
+    todo = [((), data)]
+    while todo:
+        loc, node = todo.pop()
+        if type(node) is dict:
+            todo.extend((loc + (k,), v) for k, v in node.items() if type(v) in (dict, list))
+        elif type(node) is list:
+            if len(node) > MAX_LIST_ITEMS:
+                src, inner = origin(loc + (0,), loaded, origins)
+                line, col = src.locate(inner[:-1])
+                out.append(Problem(src.path, line, col, "error",
+                                   f"this list has {len(node):,} items; at most {MAX_LIST_ITEMS:,} are allowed "
+                                   "(the items after that were not checked)"))
+                del node[MAX_LIST_ITEMS:]
+            todo.extend((loc + (i,), v) for i, v in enumerate(node) if type(v) in (dict, list))
+    return out
+
+
+def _validate(model, data: dict, loaded: LoadedYaml, origins: dict):
+    """Validate the scenario item by item with a budget of errors.
+
+    Returns (scenario or None, {list key: [item model or None]}, problems, items not checked).
+    Each list item is validated on its own (so one bad item never hides another's problems and
+    the cross-checks reuse the valid ones); once ``MAX_ERRORS`` errors are found the remaining
+    items are only counted. The scenario itself is then validated with the valid items in place
+    (pydantic takes them as they are), so a valid file is validated once."""
+    from game.scenario.checks import ITEM_MODELS
+    problems: list[Problem] = []
+    items: dict[str, list] = {}
+    top = dict(data)
+    unchecked = 0
+    emptied = set()
+    for key, item_model in ITEM_MODELS.items():
+        raw = data.get(key)
+        if not isinstance(raw, list):
+            continue
+        out: list = []
+        for j, x in enumerate(raw):
+            if len(problems) >= MAX_ERRORS:
+                out.append(None)
+                unchecked += 1
+                continue
+            try:
+                out.append(item_model.model_validate(x))
+            except ValidationError as exc:
+                out.append(None)
+                problems += schema_problems(exc.errors(), loaded, origins, prefix=(key, j))
+        items[key] = out
+        top[key] = [x for x in out if x is not None]
+        if raw and not top[key]:
+            emptied.add(key)
+    try:
+        scenario = model.model_validate(top)
+    except ValidationError as exc:
+        scenario = None
+        errs = [e for e in exc.errors() if not (e["type"] == "too_short" and tuple(e["loc"])[:1] in
+                                                 {(k,) for k in emptied} and len(e["loc"]) == 1)]
+        problems += schema_problems(errs, loaded, origins)
+    return scenario, items, problems, unchecked
+
+
+def _bounded(path: Path, problems: list[Problem], unchecked: int = 0) -> list[Problem]:
+    """At most ``MAX_ERRORS`` errors and ``MAX_WARNINGS`` warnings, then one line with the count of the rest."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if len(errors) <= MAX_ERRORS and len(warnings) <= MAX_WARNINGS and not unchecked:
+        return problems
+    more_e, more_w = max(0, len(errors) - MAX_ERRORS), max(0, len(warnings) - MAX_WARNINGS)
+    out = sort_problems(errors[:MAX_ERRORS] + warnings[:MAX_WARNINGS])
+    parts = []
+    if more_e:
+        parts.append(f"{more_e:,} more error{'s' if more_e != 1 else ''}")
+    if more_w:
+        parts.append(f"{more_w:,} more warning{'s' if more_w != 1 else ''}")
+    if unchecked:
+        parts.append(f"{unchecked:,} list item{'s' if unchecked != 1 else ''} not checked")
+    out.append(Problem(str(path), 0, 0, "error" if (more_e or unchecked) else "warning",
+                       f"{MORE}{' and '.join(parts)} (at most {MAX_ERRORS} errors are reported per file: "
+                       "fix these and validate again)"))
+    return out
 
 
 def _read_file(path: Path) -> LoadedYaml:
     try:
         return load_yaml_file(path)
     except YamlFileError as exc:
-        unreadable = any(any(s in p.message for s in _UNREADABLE) for p in exc.problems)
-        raise ScenarioError(exc.problems, unreadable) from None
+        raise ScenarioError(exc.problems, exc.unreadable) from None
 
 
 def _load_with_extends(path: Path, depth: int, chain: tuple):
@@ -212,23 +328,30 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
         problems.append(Problem(str(path), line, col, "error",
                                 "`extends` must be a file name or a list of file names, e.g. `extends: [common/csto.yaml]`"))
         parents = []
+    if len(parents) > MAX_EXTENDS_FILES:
+        line, col = loaded.locate(("extends",))
+        problems.append(Problem(str(path), line, col, "error",
+                                f"`extends` lists {len(parents)} files; at most {MAX_EXTENDS_FILES} are allowed"))
+        parents = parents[:MAX_EXTENDS_FILES]
     for i, parent in enumerate(parents):
         line, col = loaded.locate(("extends", i)) if isinstance(data.get("extends"), list) else loaded.locate(("extends",))
         if not isinstance(parent, str) or not parent.strip():
             problems.append(Problem(str(path), line, col, "error", "each `extends` entry must be a file name"))
             continue
         ppath = Path(os.path.normpath(path.parent / parent))  # shown in messages as written
+        why = path_problem(ppath)
+        if why is not None:
+            near = _near_files(path.parent, parent) if not _exists(ppath) else ""
+            what = ("does not exist (paths are relative to this file)" if why == "the file does not exist"
+                    else f"cannot be read: {why}")
+            problems.append(Problem(str(path), line, col, "error", f"extended file '{parent}' {what}{near}"))
+            continue
         if ppath.resolve() in chain or ppath.resolve() == path.resolve():
             problems.append(Problem(str(path), line, col, "error", f"'{parent}' extends itself in a loop"))
             continue
         if depth >= MAX_EXTENDS_DEPTH:
             problems.append(Problem(str(path), line, col, "error",
                                     f"more than {MAX_EXTENDS_DEPTH} levels of `extends`"))
-            continue
-        if not ppath.is_file():
-            near = _near_files(path.parent, parent)
-            problems.append(Problem(str(path), line, col, "error",
-                                    f"extended file '{parent}' does not exist (paths are relative to this file){near}"))
             continue
         try:
             ploaded, pdata, porigins, pprob = _load_with_extends(ppath, depth + 1, chain + (path.resolve(),))
@@ -267,7 +390,7 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
 
 def _near_files(folder: Path, name: str) -> str:
     try:
-        names = [str(p.relative_to(folder)) for p in folder.rglob("*.yaml")][:500]
+        names = [str(p.relative_to(folder)) for p in itertools.islice(folder.rglob("*.yaml"), 500)]
     except OSError:  # pragma: no cover
         return ""
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
@@ -330,11 +453,14 @@ def upgrade_format(data: dict, loaded: LoadedYaml) -> tuple[dict, list[Problem]]
                           f"{detail} (update the file and set `format: {FORMAT_VERSION}`) [old-format]")]
 
 
-def schema_problems(exc: ValidationError, loaded: LoadedYaml, origins: dict) -> list[Problem]:
-    """Turn pydantic's errors into located problems with plain messages and did-you-means."""
+def schema_problems(errors: list[dict], loaded: LoadedYaml, origins: dict, prefix: tuple = ()) -> list[Problem]:
+    """Turn pydantic's errors into located problems with plain messages and did-you-means.
+    ``prefix`` is the location of the validated value in the file (for one list item)."""
     from game.scenario.messages import clean_errors, describe_error
     out = []
-    for err, loc in clean_errors(exc.errors()):
+    if prefix:
+        errors = [{**e, "loc": prefix + tuple(e["loc"])} for e in errors]
+    for err, loc in clean_errors(errors):
         src, loc_in_src = origin(loc, loaded, origins)
         if err["type"] == "extra_forbidden":
             line, col = src.locate_key(loc_in_src)

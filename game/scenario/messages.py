@@ -22,18 +22,17 @@ _TAG = re.compile(r"^[a-z][a-z\-]*\[")
 def clean_errors(errors: list[dict]) -> list[tuple[dict, tuple]]:
     """(error, location in the file) pairs: union tags dropped, alternatives of a union merged."""
     out: list[tuple[dict, tuple]] = []
-    index: dict[tuple, int] = {}
+    index: dict[tuple, int] = {}  # (location, error type) -> its place in ``out``: linear, not quadratic
     for err in errors:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _TAG.match(p)))
         key = (loc, err["type"])
-        if key in index and err["type"] == "literal_error":
-            prev, _ = out[index[key]]
-            merged = dict(prev)
-            merged["ctx"] = {"expected": _join_expected(prev.get("ctx", {}).get("expected", ""),
-                                                        err.get("ctx", {}).get("expected", ""))}
-            out[index[key]] = (merged, loc)
-            continue
-        if any(o[1] == loc and o[0]["type"] == err["type"] for o in out):
+        if key in index:
+            if err["type"] == "literal_error":
+                prev, _ = out[index[key]]
+                merged = dict(prev)
+                merged["ctx"] = {"expected": _join_expected(prev.get("ctx", {}).get("expected", ""),
+                                                            err.get("ctx", {}).get("expected", ""))}
+                out[index[key]] = (merged, loc)
             continue
         index[key] = len(out)
         out.append((err, loc))
@@ -136,12 +135,71 @@ def _bounds(loc: tuple) -> tuple[float | None, float | None, bool, bool]:
 
 
 def _num(x) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    if isinstance(x, float):
+        return f"{x:g}" if abs(x) < 1e6 or x != x else f"{x:,.0f}" if abs(x) < 1e16 else f"{x:g}"
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10_000:
+        return f"{x:,}" if abs(x) < 10 ** 16 else f"a number of {len(str(abs(x)))} digits"
+    return str(x)
+
+
+#: YAML 1.1 words for booleans that YAML 1.2 (and so editors and this game) read as text.
+YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def close_match(word, options, cutoff: float = 0.8) -> str | None:
+    """The option that ``word`` is probably a typo of, or None (only close guesses)."""
+    word = str(word)
+    found = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    if found:
+        return found[0]
+    low = {str(o).lower(): o for o in options}  # a different case only
+    return low.get(word.lower())
+
+
+class Suggester:
+    """Did-you-mean over many names, fast: a bigram index picks a few candidates that share the
+    most letter pairs with the word, and only those are compared with difflib (so a look-up costs
+    well under a millisecond for thousands of names, where ``difflib.get_close_matches`` over all
+    of them costs tens of milliseconds)."""
+
+    def __init__(self, names, shortlist: int = 12):
+        self.names = sorted({str(n) for n in names})
+        self.shortlist = shortlist
+        self.index: dict[str, list[int]] = {}
+        for i, name in enumerate(self.names):
+            for g in self._grams(name):
+                self.index.setdefault(g, []).append(i)
+
+    @staticmethod
+    def _grams(word: str) -> set:
+        w = f"^{word.lower()}$"
+        return {w[i:i + 2] for i in range(len(w) - 1)}
+
+    def suggest(self, word, cutoff: float = 0.6) -> str | None:
+        word = str(word)
+        if len(self.names) <= self.shortlist:
+            pool = self.names
+        else:
+            counts: dict[int, int] = {}
+            for g in self._grams(word):
+                for i in self.index.get(g, ()):
+                    counts[i] = counts.get(i, 0) + 1
+            best = sorted(counts, key=lambda i: (-counts[i], abs(len(self.names[i]) - len(word)), i))
+            pool = [self.names[i] for i in best[:self.shortlist]]
+        found = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+        return found[0] if found else None
 
 
 def _got(value) -> str:
     if isinstance(value, str):
         return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    if isinstance(value, float):
+        return ".nan" if value != value else (".inf" if value > 0 else "-.inf") if value in (
+            float("inf"), float("-inf")) else _num(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _num(value)
+    if type(value).__name__ == "datetime":
+        return f"'{value}' (a date and time)"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -178,16 +236,29 @@ def describe_error(err: dict, loc: tuple) -> str:
     if kind == "missing":
         parent = path_text(loc[:-1])
         return f"'{loc[-1]}' is required" + (f" in {parent}" if parent else " at the top of the file")
+    if kind in ("int_parsing", "int_type", "int_from_float", "float_parsing", "float_type", "bool_parsing",
+                "bool_type") and isinstance(got, str) and got.lower() in YAML11_BOOLS | {"true", "false"}:
+        want = "true or false" if kind.startswith("bool") else ("a whole number" if kind.startswith("int") else "a number")
+        return (f"{name} must be {want}, got the text {_got(got)}: write true or false (YAML 1.2, which "
+                "editors and this game read, takes yes/no/on/off as text)") if kind.startswith("bool") else (
+                f"{name} must be {want}, got the text {_got(got)} (for a yes/no setting write true or false)")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{name} must be a whole number, got {_got(got)}"
     if kind in ("float_parsing", "float_type"):
         return f"{name} must be a number, got {_got(got)}"
     if kind in ("bool_parsing", "bool_type"):
         return f"{name} must be true or false, got {_got(got)}"
+    if kind == "finite_number":
+        return f"{name} must be a finite number, got {_got(got)} (.inf and .nan are not allowed)"
     if kind in ("string_type",):
         return f"{name} must be text, got {_got(got)} (put it in quotes if it is meant as text)"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"{name} must be a date written YYYY-MM-DD, e.g. 2010-06-10, got {_got(got)}"
+        extra = ""
+        if isinstance(got, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", got):
+            extra = " (no such day)" if re.match(r"^\d{4}-\d{2}-\d{2}$", got) else " (write two digits for the month and day)"
+        elif isinstance(got, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}[ Tt]", got):
+            extra = " (a date without a time of day)"
+        return f"{name} must be a date written YYYY-MM-DD, e.g. 2010-06-10, got {_got(got)}{extra}"
     if kind in ("list_type", "tuple_type", "set_type"):
         return f"{name} must be a list (items on lines starting with '- ', or [a, b]), got {_got(got)}"
     if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
@@ -218,15 +289,19 @@ def describe_error(err: dict, loc: tuple) -> str:
         return f"{name} does not have the expected form ({pattern}), got {_got(got)}"
     if kind == "string_too_long":
         return f"{name} is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
+    if kind == "too_long":
+        ctx = err.get("ctx", {})
+        return f"{name} has too many items ({ctx.get('actual_length', '?')}; at most {ctx.get('max_length')})"
     if kind == "too_short":
         n = err.get("ctx", {}).get("min_length", 1)
         return f"{name} needs at least {n} item{'s' if n != 1 else ''}"
     if kind == "literal_error":
         ctx = err.get("ctx", {}).get("expected", "")
         options = _expected_list(ctx)
-        close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; expected {ctx}"
-        return f"{name}: '{got}' is not allowed{hint}" if close else f"{name} cannot be {_got(got)}{hint}"
+        close = close_match(got, options) if isinstance(got, str) else None
+        if close:
+            return f"{name} cannot be {_got(got)}; did you mean '{close}'? (allowed: {_or_list(options)})"
+        return f"{name} cannot be {_got(got)}; allowed: {_or_list(options)}"
     msg = err.get("msg", "")
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]

@@ -17,17 +17,34 @@ run code.  This module:
   ``max_alias_expansions``;
 * turns every failure, expected or not, into :class:`YamlFileError` carrying :class:`Problem` s.
 
+Plain scalars are typed by the **YAML 1.2 core schema**, as editors that check files against the
+JSON Schema (yaml-language-server) read them, so the game and the editor agree: only
+``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay text), integers are decimal,
+``0o`` octal or ``0x`` hex (``017`` is 17, ``1_000`` and ``1:20`` are text), floats include
+``.inf`` and ``.nan`` (the schema refuses them).  One addition: a plain ``YYYY-MM-DD`` is a
+``datetime.date``; a date with a time of day stays text.  A plain scalar that looks typed but
+cannot be built (``2010-02-30``) stays text, so the schema reports it at its place together with
+every other problem of the file.  Explicitly tagged scalars (``!!int x``) must fit their tag.
+
 Data conventions: mapping keys are always ``str``.  A scalar key that YAML would read as a number,
-boolean or date (``2024:``, ``yes:``) is kept as its source text with a *warning* (in
-``LoadedYaml.warnings``); a null key or a list/mapping key is an *error*.  YAML dates
-(``2024-05-01``) become ``datetime.date``; full timestamps become ``datetime.datetime``.
+boolean or date (``2024:``, ``true:``) is kept as its source text with a *warning* (in
+``LoadedYaml.warnings``); a null key or a list/mapping key is an *error*.
 Merge keys (``<<: *base``) are supported; their copies count as alias expansions.
+
+Only regular files are read: a named pipe, a device or a socket is refused without waiting on it.
+Invisible bidirectional-override characters (U+202A-U+202E, U+2066-U+2069), which can make text
+display differently from what it is, are refused like control characters.
 """
 
 from __future__ import annotations
 
+import datetime
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -35,7 +52,8 @@ from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarE
                          SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["Problem", "YamlFileError", "LoadedYaml", "load_yaml_file", "load_yaml_text"]
+__all__ = ["Problem", "YamlFileError", "LoadedYaml", "load_yaml_file", "load_yaml_text", "core_loader",
+           "read_regular_file"]
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -46,8 +64,90 @@ _TEXT_TAGS = {_STR, _VALUE, _MERGE}  # '=' and '<<' outside a merge are plain te
 _SCALAR_TAGS = {_NULL, _BOOL, _INT, _FLOAT, _TS} | _TEXT_TAGS
 _KIND = {_NULL: "null", _BOOL: "boolean", _INT: "integer", _FLOAT: "number", _TS: "date"}
 
+
+def _core_resolvers() -> dict:
+    """Implicit resolvers of the YAML 1.2 core schema (plus plain ``YYYY-MM-DD`` dates and the
+    ``<<`` merge key), in PyYAML's layout: first character -> [(tag, regexp)]."""
+    table = [
+        (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        (_FLOAT, r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                 r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+        (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        (_TS, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "0123456789"),
+        (_MERGE, r"^(?:<<)$", "<"),
+    ]
+    out: dict = {}
+    for tag, rx, firsts in table:
+        compiled = re.compile(rx)
+        for ch in firsts:  # the empty plain scalar is looked up under ''
+            out.setdefault(ch, []).append((tag, compiled))
+    return out
+
+
+CORE_RESOLVERS = _core_resolvers()
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})"
+                   r"(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?$")
+
+
+class CoreConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor with YAML 1.2 core meanings for booleans, integers and floats."""
+
+    def construct_yaml_bool(self, node):
+        value = self.construct_scalar(node)
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        raise yaml.constructor.ConstructorError(None, None, f"{value!r} is not a boolean", node.start_mark)
+
+    def construct_yaml_int(self, node):
+        value = self.construct_scalar(node)
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value, 10)
+
+    def construct_yaml_float(self, node):
+        value = self.construct_scalar(node)
+        low = value.lower()
+        if low in (".inf", "+.inf"):
+            return float("inf")
+        if low == "-.inf":
+            return float("-inf")
+        if low == ".nan":
+            return float("nan")
+        return float(value)
+
+    def construct_yaml_timestamp(self, node):
+        m = _DATE.match(self.construct_scalar(node))
+        if m is None:
+            raise yaml.constructor.ConstructorError(None, None, "not a date", node.start_mark)
+        if m.group(4) is None:
+            return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
+
+
+for _t in ("bool", "int", "float", "timestamp"):
+    CoreConstructor.add_constructor(_Y + _t, getattr(CoreConstructor, "construct_yaml_" + _t))
+
+
+@lru_cache(maxsize=None)
+def core_loader(base: type = None) -> type:
+    """A PyYAML loader class (``base``: SafeLoader or CSafeLoader) that reads like this module:
+    YAML 1.2 core scalars. Used to compose node graphs, and by tests as the reference."""
+    base = base or _Loader
+    cls = type(base.__name__ + "Core12", (base,), {"yaml_implicit_resolvers": CORE_RESOLVERS})
+    cls.yaml_constructors = dict(base.yaml_constructors)
+    for t in ("bool", "int", "float", "timestamp"):
+        cls.yaml_constructors[_Y + t] = CoreConstructor.yaml_constructors[_Y + t]
+    return cls
+
 # Characters PyYAML refuses anywhere in a stream (same set as yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Invisible characters that reorder or hide the text around them ("Trojan source"): never needed in a scenario.
+_BIDI = re.compile("[\u202A-\u202E\u2066-\u2069]")
 _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("mapping values are not allowed", "is a ':' missing a space after a key, or does a value containing ': ' need quotes?"),
     ("could not find expected ':'", "is a 'key: value' line missing its ':', or a quote not closed?"),
@@ -82,10 +182,14 @@ class Problem:
 
 
 class YamlFileError(Exception):
-    """The file cannot be read or parsed at all; ``problems`` says why and where."""
+    """The file cannot be read or parsed at all; ``problems`` says why and where.
 
-    def __init__(self, problems: list[Problem]):
+    ``unreadable`` is True when the file could not be read as text at all (missing, not a regular
+    file, too big, not UTF-8, binary): commands exit 2 for those, 1 for other errors."""
+
+    def __init__(self, problems: list[Problem], unreadable: bool = False):
         self.problems = list(problems)
+        self.unreadable = unreadable
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
@@ -174,7 +278,7 @@ class LoadedYaml:
         """The composed node graph of the document (composed on first use; the text is known to
         be well-formed and within the depth limit, so composing it is safe)."""
         if self._root is None and self._text is not None:
-            loader = _Loader(self._text)
+            loader = core_loader(_Loader)(self._text)
             try:
                 self._root = loader.get_single_node()
             finally:
@@ -226,6 +330,9 @@ def _tag_refused(tag: str) -> str:
 
 
 _MAX_PROBLEMS = 50
+#: At most this many values in one file (a hand-written 2 MB scenario has about 170,000): reading
+#: stops there, so that time and memory stay bounded for files of tiny values (`- {}` lines).
+MAX_NODES = 250_000
 
 
 class _Abort(Exception):
@@ -303,7 +410,7 @@ class _Builder:
         self.first_chars = frozenset(c for c in resolvers if c is not None)
         self.wildcard = None in resolvers
         self.plain: dict[str, tuple[str, Any]] = {}  # plain scalar text -> (tag, value)
-        self.scalars = yaml.constructor.SafeConstructor()
+        self.scalars = CoreConstructor()
 
     def report(self, mark, message: str, severity: str = "error") -> None:
         """Record a problem; drop warnings and stop reading after ``_MAX_PROBLEMS`` of a kind."""
@@ -321,13 +428,15 @@ class _Builder:
     # --- scalars ---
 
     def resolve_plain(self, value: str) -> tuple[str, Any]:
-        """(tag, value) of a plain scalar, exactly as the safe loader's implicit resolvers say."""
+        """(tag, value) of a plain scalar, as the implicit resolvers say; text if it cannot be built
+        (``2010-02-30``, an integer of more digits than Python converts)."""
         hit = self.plain.get(value)
         if hit is not None:
             return hit
         rs = list(self.resolvers.get(value[:1], ())) + list(self.resolvers.get(None, ()))
         tag = next((t for t, rx in rs if rx.match(value)), _STR)
-        hit = self.plain[value] = (tag, self.construct(tag, value))
+        built = self.construct(tag, value)
+        hit = self.plain[value] = (_STR, value) if built is _BAD and tag != _MERGE else (tag, built)
         return hit
 
     def construct(self, tag: str, value: str) -> Any:
@@ -385,6 +494,7 @@ class _Builder:
         # ev is the DocumentStartEvent
         anchors: dict[str, _Anchor] = {}
         max_depth, first, wildcard = self.max_depth, self.first_chars, self.wildcard
+        max_nodes = MAX_NODES
         plain, resolve, report = self.plain, self.resolve_plain, self.report
         nodes = exp = 0  # nodes built so far; nodes copied by aliases so far
         stack: list[_Frame | None] = []  # the enclosing collections' frames
@@ -423,6 +533,8 @@ class _Builder:
                         state = _KEY
                         continue
                 nodes += 1
+                if nodes > max_nodes:
+                    self.too_many(ev.start_mark)
                 if res is _BAD:
                     self.bad_scalar(tag, value, ev.start_mark)
                     res = None
@@ -476,6 +588,8 @@ class _Builder:
                 f.depth = f.deepest = depth
                 f.nodes0, f.exp0 = nodes, exp
                 nodes += 1
+                if nodes > max_nodes:
+                    self.too_many(mark)
                 if f.is_map:
                     data, ents = {}, {}
                     f.pos = [mark, ents, []]
@@ -629,6 +743,11 @@ class _Builder:
         f.merged.extend(items)
         return _KEY
 
+    def too_many(self, mark) -> None:
+        self.report(mark, f"the file holds more than {MAX_NODES:,} values (texts, numbers, lists and "
+                    "mappings); no scenario needs so many: is it generated by mistake? (stopped reading here)")
+        raise _Abort
+
     def deep(self, site) -> None:
         """A scalar one level below the deepest allowed list/mapping."""
         if not self.mute:
@@ -671,7 +790,7 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alias_expansions: int) -> LoadedYaml:
     def fail(message: str, line: int = 0, col: int = 0):
-        raise YamlFileError([Problem(path, line, col, "error", message)])
+        raise YamlFileError([Problem(path, line, col, "error", message)], unreadable=True)
 
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
@@ -692,6 +811,10 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         line, col = _line_col(text, bad.start())
         fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
              "(is this a binary file, not YAML text?)", line, col)
+    if (bad := _BIDI.search(text)) is not None:
+        line, col = _line_col(text, bad.start())
+        fail(f"the file contains the invisible direction-override character U+{ord(bad.group()):04X}, which can "
+             "make text show differently from what it is; delete it", line, col)
 
     try:
         builder, value, positions = _build(text, path, max_depth, max_alias_expansions, _Loader)
@@ -705,7 +828,8 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         except yaml.YAMLError as e2:
             raise YamlFileError([_problem_from_yaml_error(path, e2, text)]) from None
     if value is _EMPTY:
-        fail("the file is empty (it holds no YAML data, only blank lines or comments)")
+        raise YamlFileError([Problem(path, 0, 0, "error",
+                                     "the file is empty (it holds no YAML data, only blank lines or comments)")])
     errors = [p for p in builder.problems if p.severity == "error"]
     if errors:
         raise YamlFileError(sorted(errors, key=lambda p: (p.line, p.col)))
@@ -716,7 +840,7 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
 def _build(text: str, path: str, max_depth: int, max_alias_expansions: int, loader_class):
     """(builder, data, positions) from one parser; YAML errors propagate."""
     loader = loader_class(text)
-    builder = _Builder(path, max_depth, max_alias_expansions, loader.yaml_implicit_resolvers)
+    builder = _Builder(path, max_depth, max_alias_expansions, CORE_RESOLVERS)
     try:
         value, positions = builder.build(loader.get_event)
     except _Abort:
@@ -742,14 +866,75 @@ def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_by
                                      "please report this together with the file")]) from None
 
 
+_NAME_MAX = 255
+
+
+def describe_os_error(exc: OSError, path) -> str:
+    """One plain sentence for an OSError about ``path`` (no Python internals)."""
+    name = str(path)
+    code = exc.errno
+    if code == errno.ENOENT:
+        return "the file does not exist"
+    if code == errno.ENAMETOOLONG or (code is None and len(os.path.basename(name)) > _NAME_MAX):
+        longest = max((len(part) for part in name.replace("\\", "/").split("/")), default=0)
+        return (f"the file name is too long ({longest} characters in one part; the system allows "
+                f"{_NAME_MAX}): rename the file or give a shorter path")
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied: you may not read this file"
+    if code == errno.ENOTDIR:
+        return "a part of the path is a file, not a folder"
+    if code == errno.ELOOP:
+        return "the path goes round a loop of symbolic links"
+    if code == errno.EISDIR:
+        return "this is a directory, not a scenario file"
+    return f"cannot open the file: {exc.strerror or type(exc).__name__}"
+
+
+def read_regular_file(path, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of the regular file at ``path``.
+
+    Never blocks: the file is opened without waiting (a named pipe would otherwise wait for a
+    writer forever) and refused unless it is a regular file. Raises :class:`YamlFileError` with
+    ``unreadable=True`` and one plain sentence."""
+    name = str(path)
+
+    def fail(message: str):
+        raise YamlFileError([Problem(name, 0, 0, "error", message)], unreadable=True)
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(name, flags)
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the name
+        fail(describe_os_error(e, name) if isinstance(e, OSError) else "the file name contains a NUL character")
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            fail("this is a directory, not a scenario file")
+        if not stat.S_ISREG(st.st_mode):
+            what = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device" if
+                    stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket" if
+                    stat.S_ISSOCK(st.st_mode) else "a special file")
+            fail(f"this is {what}, not a regular file; only regular files are read")
+        if st.st_size > max_bytes:
+            fail(f"the file is larger than the limit of {max_bytes:,} bytes; split it or shorten it")
+        chunks, left = [], max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        fail(f"cannot read the file: {e.strerror or type(e).__name__}")
+    finally:
+        os.close(fd)
+
+
 def load_yaml_file(path, *, max_bytes: int = 2_000_000, max_depth: int = 64,
                    max_alias_expansions: int = 10_000) -> LoadedYaml:
-    """Read and load the YAML file at ``path`` (at most ``max_bytes + 1`` bytes are read)."""
-    name = str(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as e:
-        raise YamlFileError([Problem(name, 0, 0, "error", f"cannot open the file: {e.strerror or e}")]) from None
-    return load_yaml_text(data, name, max_bytes=max_bytes, max_depth=max_depth,
+    """Read and load the YAML file at ``path`` (regular files only; at most ``max_bytes + 1``
+    bytes are read)."""
+    data = read_regular_file(path, max_bytes)
+    return load_yaml_text(data, str(path), max_bytes=max_bytes, max_depth=max_depth,
                           max_alias_expansions=max_alias_expansions)

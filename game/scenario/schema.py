@@ -8,6 +8,7 @@ helps, an example.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -20,12 +21,16 @@ Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, Field(ge=-1.0, le=1.0)]
 
 ActorKind = Literal["government", "state", "armed_group", "secretariat"]
-Framing = Literal["internal_unrest", "outside_interference", "terrorism", "border_incident"]
+Framing = Literal["internal_unrest", "outside_interference", "terrorism", "border_incident", "aggression"]
 Position = Literal["support", "abstain", "oppose"]
-MandateLevel = Literal["consultations", "logistics_support", "peacekeeping", "collective_defence"]
-Outcome = Literal["no_session", "declined", "consultations", "logistics_support",
-                  "peacekeeping", "collective_defence", "refused"]
-RegionFigure = Literal["violence", "stability", "casualties", "displaced", "refugees_out",
+MandateLevel = Literal["statement", "consultations", "fact_finding_mission", "mediation",
+                       "logistics_support", "peacekeeping", "collective_defence"]
+Outcome = Literal["no_session", "declined", "statement", "consultations", "fact_finding_mission",
+                  "mediation", "logistics_support", "peacekeeping", "collective_defence", "refused"]
+Situation = Literal["threat_consultation", "external_aggression", "armed_threat_to_stability",
+                    "internal_unrest", "border_incident", "external_threat"]
+HostileMode = Literal["shell", "attack", "occupy"]
+RegionFigure = Literal["violence", "stability", "tension", "casualties", "displaced", "refugees_out",
                        "refugees_in", "border_security", "control", "population", "aid"]
 ForceKind = Literal["airborne", "air_assault", "infantry", "motor_rifle", "special_forces",
                     "border_guard", "police", "marines", "aviation", "logistics"]
@@ -33,8 +38,11 @@ AidKind = Literal["humanitarian", "equipment", "helicopters", "fuel"]
 Stance = Literal["support_government", "call_for_restraint", "blame_outside_forces",
                  "condemn_violence"]
 
-MANDATE_ORDER: tuple[str, ...] = ("consultations", "logistics_support", "peacekeeping",
-                                  "collective_defence")
+#: The CSTO's toolbox, from the mildest measure to the strongest (a vote "up to" a level
+#: supports every measure below it). `logistics_support` is military-technical aid:
+#: equipment, transport, fuel (the "first-level measures" of June 2010).
+MANDATE_ORDER: tuple[str, ...] = ("statement", "consultations", "fact_finding_mission", "mediation",
+                                  "logistics_support", "peacekeeping", "collective_defence")
 
 
 def _exactly_one_key(model, what: str):
@@ -46,10 +54,45 @@ def _exactly_one_key(model, what: str):
     return model
 
 
-class Strict(BaseModel):
-    """Base for all scenario models: unknown keys are errors, never ignored."""
+#: Largest magnitude of a figure in a condition, change or objective (more than any population).
+FIGURE_MAX = 1e10
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE_FIELDS: dict[type, frozenset] = {}
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+def _date_fields(cls) -> frozenset:
+    found = _DATE_FIELDS.get(cls)
+    if found is None:
+        found = _DATE_FIELDS[cls] = frozenset(
+            name for name, f in cls.model_fields.items()
+            if f.annotation is dt.date or dt.date in getattr(f.annotation, "__args__", ()))
+    return found
+
+
+class Strict(BaseModel):
+    """Base for all scenario models: unknown keys are errors, never ignored.
+
+    Types are strict, as an editor checking the JSON Schema reads them: a number is never
+    taken from `true` or from text, a whole number never from 2.5, a boolean only from
+    `true`/`false`, a date only from a date (`2010-06-10`, quoted or not; never a date and
+    time). Numbers must be finite (no `.inf`, `.nan`)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _quoted_dates(cls, data):
+        """Strict dates, but a date may be quoted ("2010-06-10"), as JSON Schema editors allow."""
+        fields = _date_fields(cls)
+        if fields and isinstance(data, dict):
+            for k in fields.intersection(data):
+                v = data[k]
+                if type(v) is str and _ISO_DATE.match(v):
+                    try:
+                        data = {**data, k: dt.date.fromisoformat(v)}
+                    except ValueError:
+                        pass
+        return data
 
 
 class Source(Strict):
@@ -91,6 +134,15 @@ class Interests(Strict):
     expansion: Fraction = Field(0.0, description="Armed groups: wish to grow and to take ground.")
 
 
+class Commitment(Sourced):
+    """Forces and attention a state has tied down elsewhere (another war, another crisis)."""
+
+    name: str = Field(description="What ties it down, e.g. `The war in Ukraine`.")
+    load: Fraction = Field(description="Share of its deployable forces and political attention tied down, 0 to 1.")
+    since: dt.date | None = Field(None, description="From this date (omit if before the scenario).")
+    until: dt.date | None = Field(None, description="Until this date (omit if beyond the scenario).")
+
+
 class Actor(Sourced):
     """A state, a government, a non-state armed group or an organisation's secretariat."""
 
@@ -105,24 +157,30 @@ class Actor(Sourced):
     interests: Interests = Field(default_factory=Interests, description="Weights that drive its AI and council positions.")
     ties: dict[Id, Weight] = Field(default_factory=dict, description="Relations to other actors from -1 (hostile) to 1 (close ally).")
     kin_group: str | None = Field(None, description="Ethnic group it protects abroad, e.g. `uzbek`.")
-    budget: float = Field(6.0, ge=0, description="Action points it can spend each turn.")
-    reserve_troops: int = Field(0, ge=0, description="States: troops it can commit to security operations at home.")
-    refugee_capacity: int = Field(50000, ge=0, description="States: refugees it can take in before closing the border becomes attractive.")
+    budget: float = Field(6.0, ge=0, le=100, description="Action points it can spend each turn.")
+    reserve_troops: int = Field(0, ge=0, le=5_000_000, description="States: troops it can commit to security operations at home.")
+    refugee_capacity: int = Field(50000, ge=0, le=100_000_000, description="States: refugees it can take in before closing the border becomes attractive.")
     closed_borders: list[Id] = Field(default_factory=list, description="States: neighbours whose border it keeps closed to people at the start (e.g. `[AF]`).", json_schema_extra={"examples": [["AF"]]})
-    strength: float = Field(0.0, ge=0, description="Armed groups: fighters in all.")
+    strength: float = Field(0.0, ge=0, le=10_000_000, description="Armed groups: fighters in all.")
     bases: list[Id] = Field(default_factory=list, description="Armed groups: regions where it starts.")
     external_support: Fraction = Field(0.0, description="Armed groups: how far it is armed and directed from abroad (evidence the secretary-general weighs).")
     aggressiveness: Fraction = Field(0.3, description="Armed groups: how hard it presses across borders each turn.")
+    sponsor: Id | None = Field(None, description="Armed groups: the state that arms or directs it, if one is known (members' ties to it count as ties to the adversary).")
+    commitments: list[Commitment] = Field(default_factory=list, description="States: forces and attention tied down elsewhere; they lower both its willingness to send troops and the troops it has.", json_schema_extra={"examples": [[{"name": "The war in Ukraine", "load": 0.7}]]})
 
 
 class Article(Strict):
     """A treaty article in force and the mandates it can support."""
 
-    number: int = Field(ge=1, description="Article number, e.g. 2 or 4.")
+    number: int = Field(ge=1, le=1000, description="Article number, e.g. 2 or 4.")
     name: str = Field(description="Short name, e.g. `Collective defence`.")
     text: str = Field("", description="The rule, quoted or summarised, shown in the council panel.")
-    covers: list[Literal["threat_consultation", "external_aggression", "armed_threat_to_stability", "internal_unrest"]] = Field(
-        description="Situations the article applies to.")
+    covers: list[Situation] = Field(
+        description="Situations the article applies to: `threat_consultation` (any threat to a member's "
+                    "security: consultations), `external_aggression` (an armed attack from outside), "
+                    "`armed_threat_to_stability` (armed groups threatening a member's stability, the "
+                    "December 2010 protocol), `internal_unrest`, `border_incident` (a clash on a border "
+                    "whose responsibility is disputed), `external_threat` (a threat from outside without an attack yet).")
     max_mandate: MandateLevel = Field(description="The strongest mandate the article can ground.")
     sources: list[Id] = Field(default_factory=list, description="Ids of sources for the article's text.")
 
@@ -132,11 +190,11 @@ class DecisionRules(Strict):
 
     decision: Literal["consensus", "majority"] = Field("consensus", description="Consensus (no member opposes) or simple majority of those voting.")
     abstention_blocks: bool = Field(True, description="Under consensus: does an abstention block a decision? (CSTO: yes until the December 2010 amendments.)")
-    convene_min_members: int = Field(2, ge=1, description="Members needed to call an extraordinary session (the requester counts).")
+    convene_min_members: int = Field(2, ge=1, le=1000, description="Members needed to call an extraordinary session (the requester counts).")
     session_delay_days: int = Field(2, ge=0, le=60, description="Days from a request to the extraordinary session.")
     member_conflict: Literal["mediation_only", "normal"] = Field("mediation_only", description="What a request against another member gets.")
     articles: list[Article] = Field(default_factory=list, description="Treaty articles in force.")
-    position_threshold: float = Field(0.12, ge=0, le=1, description="Utility above which a member supports and below minus which it opposes; between, it abstains.")
+    position_threshold: float = Field(0.12, ge=0, le=1, description="How clear a loss must be before a member objects: it supports a measure it gains from at all, opposes one whose utility is below minus this, and abstains between.")
     position_noise: float = Field(0.08, ge=0, le=1, description="Spread of the random part of each member's judgement (per run).")
     sources: list[Id] = Field(default_factory=list, description="Ids of sources for the rules.")
 
@@ -149,6 +207,7 @@ class Organisation(Sourced):
     members: list[Id] = Field(description="Member actor ids on the scenario's start date.")
     observers: list[Id] = Field(default_factory=list, description="Observers or suspended members: they do not vote.", json_schema_extra={"examples": [["UZ"]]})
     secretariat: Id | None = Field(None, description="The actor that assesses requests (its secretary-general).")
+    chair: Id | None = Field(None, description="The member chairing the council: it convenes extraordinary sessions and puts the draft decision on the table.")
     security_role: bool = Field(False, description="Whether it can take requests for assistance and deploy forces.")
     rules: DecisionRules = Field(default_factory=DecisionRules, description="How its council decides.")
     forces: list[Id] = Field(default_factory=list, description="Forces earmarked for it (e.g. the CRRF contingents).")
@@ -161,7 +220,7 @@ class Region(Sourced):
     id: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2 code, e.g. `KG-O` (Osh).")
     name: str = Field(description="Name shown on the map.")
     country: Id = Field(description="Id of the state or government actor that governs it.")
-    population: int = Field(ge=0, description="Inhabitants at the start.")
+    population: int = Field(ge=0, le=1_000_000_000, description="Inhabitants at the start.")
     ethnic_groups: dict[str, Fraction] = Field(default_factory=dict, description="Shares of the population, e.g. `{kyrgyz: 0.6, uzbek: 0.3}`.")
     neighbours: list[str] = Field(default_factory=list, description="Regions it borders (in this scenario). Refugees and fighters move along these.")
     stability: Fraction = Field(0.7, description="Order and trust in the state, 0 (collapse) to 1.")
@@ -169,7 +228,7 @@ class Region(Sourced):
     tension: Fraction = Field(0.2, description="Readiness of violence to spread and flare (e.g. interethnic tension).")
     border_security: Fraction = Field(0.5, description="How well its external borders are guarded, 0 to 1.")
     control: Fraction = Field(1.0, description="Share of the region the government controls.")
-    security_forces: int = Field(0, ge=0, description="Police and troops the government has there at the start.")
+    security_forces: int = Field(0, ge=0, le=5_000_000, description="Police and troops the government has there at the start.")
 
 
 class Force(Sourced):
@@ -179,8 +238,8 @@ class Force(Sourced):
     name: str = Field(description="Name shown to players.")
     owner: Id = Field(description="Actor that commands it.")
     kind: ForceKind = Field(description="Type of unit; it sets what the force is good at.")
-    strength: int = Field(gt=0, description="Troops it can deploy.")
-    readiness_days: int = Field(0, ge=0, le=365, description="Days from an order to being ready to move.")
+    strength: int = Field(gt=0, le=1_000_000, description="Troops it can deploy.")
+    readiness_days: int | None = Field(None, ge=0, le=365, description="Days from an order to being ready to move. Omit it to use the usual readiness of its `kind` (docs/model.md: airborne and air-assault units in constant readiness move within a day).")
     home: str = Field(description="Where it is based: a region id or a gazetteer place id (e.g. `ivanovo`).")
     location: str | None = Field(None, description="Region where it starts deployed; empty = at home.")
     effectiveness: Fraction = Field(0.6, description="Quality per soldier in stabilisation and border work.")
@@ -196,7 +255,7 @@ class Agreement(Sourced):
     since: dt.date | None = Field(None, description="Date it came into force, if known.")
     until: dt.date | None = Field(None, description="Date it lapses, if it does.", json_schema_extra={"examples": ["2015-12-31"]})
     host: Id | None = Field(None, description="Basing: the host whose consent the agreement gives.")
-    value: float = Field(0.0, ge=0, description="Military aid: equipment value in millions of US dollars (sets its effect).")
+    value: float = Field(0.0, ge=0, le=1_000_000, description="Military aid: equipment value in millions of US dollars (sets its effect).")
     description: str = Field("", description="What it provides, shown in the agreements panel.")
 
 
@@ -206,8 +265,8 @@ class FigureCondition(Strict):
     region: str | None = Field(None, description="Region id; or give `country` to sum over its regions.")
     country: Id | None = Field(None, description="Actor id whose regions are summed (averaged for 0-1 figures); or give `region`.")
     name: RegionFigure = Field(description="The figure compared.")
-    above: float | None = Field(None, description="True when the figure is above this.")
-    below: float | None = Field(None, description="True when the figure is below this.")
+    above: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="True when the figure is above this.")
+    below: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="True when the figure is below this.")
 
     @model_validator(mode="after")
     def _one_place_and_bound(self):
@@ -241,7 +300,7 @@ class Condition(Strict):
     not_: "Condition | None" = Field(None, alias="not", description="True when the condition under it does not hold.")
     date_from: dt.date | None = Field(None, description="True from this date on.")
     date_until: dt.date | None = Field(None, description="True until this date (inclusive).", json_schema_extra={"examples": ["2010-06-20"]})
-    turn_from: int | None = Field(None, ge=1, description="True from this turn on (turn 1 is the start date).")
+    turn_from: int | None = Field(None, ge=1, le=100_000, description="True from this turn on (turn 1 is the start date).")
     figure: FigureCondition | None = Field(None, description="Compare a region's or a country's figure with a threshold.")
     action: ActionCondition | None = Field(None, description="True once an actor has taken an action of a kind.")
     outcome: OutcomeCondition | None = Field(None, description="True once a body's procedure ended in one of the given outcomes.", json_schema_extra={"examples": [{"body": "CSTO", "is": ["declined", "refused"]}]})
@@ -256,9 +315,9 @@ class FigureChange(Strict):
 
     region: str = Field(description="Region id.")
     name: RegionFigure = Field(description="The figure to change.")
-    add: float | None = Field(None, description="Add this (negative to subtract).")
-    set: float | None = Field(None, description="Set the figure to this value.")
-    multiply: float | None = Field(None, ge=0, description="Multiply the figure by this (0 or more).")
+    add: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="Add this (negative to subtract).")
+    set: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="Set the figure to this value.")
+    multiply: float | None = Field(None, ge=0, le=1000, description="Multiply the figure by this (0 or more).")
 
     @model_validator(mode="after")
     def _one_op(self):
@@ -277,9 +336,24 @@ class RequestEffect(Strict):
 
     actor: Id
     target: Id = Field(description="Organisation or state asked.")
-    article: int | None = Field(None, description="Treaty article invoked, if the target is an organisation.")
+    article: int | None = Field(None, ge=1, le=1000, description="Treaty article invoked, if the target is an organisation.")
     framing: Framing = Field("internal_unrest", description="How the requester presents the crisis.")
     against: Id | None = Field(None, description="The actor the request is directed against, if any.")
+    about: Id | None = Field(None, description="The member whose crisis it is, when another member calls for action (default: the actor itself).")
+
+
+class HostilitiesEffect(Strict):
+    """A state's forces open fire across a border: shelling, an attack, or occupying positions."""
+
+    actor: Id = Field(description="The state whose forces attack.")
+    region: str = Field(description="The region of another state that is attacked (it must border the attacker's territory).")
+    mode: HostileMode = Field("attack", description="`shell` (fire across the border), `attack` (assault positions) or `occupy` (take and hold ground).")
+
+
+class CeasefireEffect(Strict):
+    """Two states stop firing at each other (their operations against each other end)."""
+
+    actors: list[Id] = Field(min_length=2, max_length=2, description="The two states.")
 
 
 class BorderEffect(Strict):
@@ -298,7 +372,7 @@ class Choice(Strict):
 
     label: str = Field(description="The option as the player reads it.")
     description: str = Field("", description="A longer explanation of the option.")
-    ai_weight: float = Field(1.0, ge=0, description="Relative chance that an AI picks it.")
+    ai_weight: float = Field(1.0, ge=0, le=1000, description="Relative chance that an AI picks it.")
     effects: list["Effect"] = Field(default_factory=list, description="What happens if it is chosen (the same effects as an event's).")
 
 
@@ -320,6 +394,8 @@ class Effect(Strict):
     request: RequestEffect | None = Field(None, description="Make an actor submit a request for assistance.")
     border: BorderEffect | None = Field(None, description="Open or close a state's border with a neighbour.")
     options: OptionsEffect | None = Field(None, description="Offer a choice to an actor (a human gets a dialog; the AI picks by `ai_weight`).")
+    hostilities: HostilitiesEffect | None = Field(None, description="A state's forces attack a region of another state.", json_schema_extra={"examples": [{"actor": "TJ", "region": "KG-B", "mode": "attack"}]})
+    ceasefire: CeasefireEffect | None = Field(None, description="Two states agree a ceasefire.")
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -342,7 +418,7 @@ class Event(Sourced):
     title: str = Field(description="Headline shown in the news feed.")
     trigger: Condition = Field(description="When the event can happen.")
     probability: Fraction | None = Field(None, description="Chance per turn while the trigger holds (default 1).")
-    mtth_days: float | None = Field(None, gt=0, description="Mean time to happen in days while the trigger holds (instead of `probability`).")
+    mtth_days: float | None = Field(None, gt=0, le=36_500, description="Mean time to happen in days while the trigger holds (instead of `probability`).")
     once: bool = Field(True, description="Fire at most once.")
     effects: list[Effect] = Field(min_length=1, description="What happens when it fires, in order.")
 
@@ -363,13 +439,13 @@ class Objective(Strict):
     region: str | None = Field(None, description="Region, or omit with `country` to sum over a country.")
     country: Id | None = Field(None, description="Actor id: sum over its regions (for `troops_deployed`: whose troops).")
     body: Id | None = Field(None, description="For `outcome`: the deciding body.")
-    at_most: float | None = Field(None, description="Met when the measured figure ends at or below this.")
-    at_least: float | None = Field(None, description="Met when the measured figure ends at or above this.")
+    at_most: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="Met when the measured figure ends at or below this.")
+    at_least: float | None = Field(None, ge=-FIGURE_MAX, le=FIGURE_MAX, description="Met when the measured figure ends at or above this.")
     outcome_in: list[Outcome] | None = Field(None, description="For `outcome`: the outcomes that count as success (met once the body has reached one of them).")
     outcome_not_in: list[Outcome] | None = Field(
         None, description="For `outcome`: outcomes to avoid (met while the body has reached none of them), "
                           "e.g. `[peacekeeping, collective_defence]` for 'no troops'.")
-    weight: float = Field(1.0, gt=0, description="Importance relative to the actor's other objectives.")
+    weight: float = Field(1.0, gt=0, le=100, description="Importance relative to the actor's other objectives.")
 
 
 class HistoricalEvent(Strict):
@@ -379,10 +455,23 @@ class HistoricalEvent(Strict):
 
 
 class Range(Strict):
-    low: float = Field(description="Lowest credible figure.")
-    high: float = Field(description="Highest credible figure.")
+    low: float = Field(ge=0, le=FIGURE_MAX, description="Lowest credible figure.")
+    high: float = Field(ge=0, le=FIGURE_MAX, description="Highest credible figure.")
     sources: list[Id] = Field(default_factory=list, description="Ids of sources.")
     note: str = Field("", description="How the sources differ.")
+
+
+class HistoricalDecision(Strict):
+    """What a body actually decided, for `calibrate`: the outcome, troops or not, when, and why."""
+
+    body: Id = Field(description="The organisation or state that decided, e.g. `CSTO`.")
+    outcome: list[Outcome] = Field(min_length=1, description="The outcome, or outcomes the sources cannot tell apart (e.g. `[statement, mediation]`). `no_session` also matches when no request was made.")
+    troops: bool = Field(False, description="Whether it sent troops.")
+    date: dt.date | None = Field(None, description="When it decided, if it did.")
+    tolerance_days: int = Field(2, ge=0, le=60, description="How many days either side of `date` still count as the right timing.")
+    factors: list[str] = Field(default_factory=list, description="The factors the sources name as decisive, as council reason codes (e.g. `regime`, `cost`, `adversary`, `commitments`, `legal_basis`); see docs/model.md.")
+    sources: list[Id] = Field(default_factory=list, description="Ids of sources.")
+    note: str = Field("", description="How the sources describe the decision.")
 
 
 class History(Strict):
@@ -391,6 +480,8 @@ class History(Strict):
     summary: str = Field(description="What happened, in a paragraph, for the debrief.")
     timeline: list[HistoricalEvent] = Field(default_factory=list, description="Dated events of the real crisis.")
     outcomes: dict[Id, Outcome] = Field(default_factory=dict, description="What each body decided, e.g. `{CSTO: logistics_support}`.")
+    decisions: list[HistoricalDecision] = Field(default_factory=list, description="The decisions `calibrate` checks the model against: outcome, troops, timing and the factors the sources name.")
+    fiction: bool = Field(False, description="True for a counterfactual: `calibrate` shows it apart from the historical cases.")
     deaths: Range | None = Field(None, description="Deaths, as a range from the sources.")
     displaced: Range | None = Field(None, description="Peak internally displaced.")
     refugees: Range | None = Field(None, description="Peak refugees across borders.")
@@ -413,13 +504,13 @@ class Parameters(Strict):
     infiltration: float = Field(0.04, ge=0, le=5, description="Share of an armed group's pressing fighters that slip through a wholly unguarded border per day.")
     attrition: float = Field(0.02, ge=0, le=5, description="Losses of fighters per day per unit of effective security presence.")
     noise: float = Field(0.08, ge=0, le=1, description="Relative spread of daily random shocks.")
-    security_scale: float = Field(2000.0, gt=0, description="Effective troops per 100,000 inhabitants that amount to one unit of presence.")
+    security_scale: float = Field(2000.0, gt=0, le=1_000_000, description="Effective troops per 100,000 inhabitants that amount to one unit of presence.")
 
 
 class Scenario(Strict):
     """A complete scenario file."""
 
-    format: int = Field(FORMAT_VERSION, description="Format version of this file.")
+    format: int = Field(FORMAT_VERSION, ge=1, le=1000, description="Format version of this file.")
     id: Id = Field(description="Short id, used on the command line.")
     title: str = Field(description="Title shown in the scenario browser.")
     subtitle: str = Field("", description="Second line of the title.")
@@ -441,6 +532,16 @@ class Scenario(Strict):
     objectives: list[Objective] = Field(default_factory=list, description="How each actor is judged at the end.")
     history: History | None = Field(None, description="What actually happened, for the debrief.")
     parameters: Parameters = Field(default_factory=Parameters, description="Coefficients of the crisis dynamics (defaults suit most scenarios).")
+    coefficients: dict[str, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict, description="Overrides of the decision model's named coefficients (see the table in docs/model.md), e.g. `{draft_support_share: 0.6}`. For what-if play and research; historical scenarios keep the defaults.")
+
+    @field_validator("coefficients")
+    @classmethod
+    def _known_coefficients(cls, v):
+        from game.engine.params import COEFFICIENTS  # the registry lives with the rules
+        unknown = sorted(set(v) - set(COEFFICIENTS))
+        if unknown:
+            raise ValueError(f"unknown coefficient(s) {', '.join(unknown)}; known: {', '.join(sorted(COEFFICIENTS))}")
+        return v
 
     @field_validator("end_date")
     @classmethod

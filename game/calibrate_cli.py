@@ -1,0 +1,40 @@
+"""`python main.py calibrate`: the model against history, one table (see game/engine/calibrate.py)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def calibrate_main(args) -> int:
+    from game.engine.calibrate import calibrate, format_table
+    from game.scenario.loader import ScenarioError, load_scenario, shipped_scenarios
+    if args.runs < 1:
+        print("collective-security: --runs must be 1 or more", file=sys.stderr)
+        return 2
+    if args.seed < 0:
+        print("collective-security: --seed must be 0 or more", file=sys.stderr)
+        return 2
+    refs = args.scenarios or list(shipped_scenarios().values())
+    loaded, skipped = [], 0
+    for ref in refs:
+        try:
+            loaded.append(load_scenario(ref))
+        except FileNotFoundError as exc:
+            print(f"collective-security: {exc}", file=sys.stderr)
+            return 2
+        except ScenarioError as exc:
+            print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
+            if args.scenarios:
+                return 1
+            skipped += 1                      # a broken shipped file is named, and the rest still run
+    t0 = time.perf_counter()
+    rows = calibrate(loaded, runs=args.runs, seed=args.seed)
+    elapsed = time.perf_counter() - t0
+    if args.json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in rows], indent=1, ensure_ascii=False) + "\n")
+    else:
+        print(format_table(rows))
+        print(f"\n{len(rows)} decision(s) in {len({r.scenario for r in rows})} scenario(s), "
+              f"{args.runs} runs each, seed {args.seed}: {elapsed:.1f} s")
+    return 1 if skipped else 0

@@ -89,7 +89,7 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
         got = strongest_outcome(s, b)
         accepted = set(dec.outcome) | ({"no_request"} if "no_session" in dec.outcome else set())
         troops = s.outcome_ever[:, b, [OUTCOMES.index(o) for o in TROOP_OUTCOMES]].any(axis=1)
-        asked = got != "no_request"
+        asked = (s.req_turn[:, :, b] >= 0).any(axis=1)           # somebody asked this body
         # A decision that answered a request is judged on the runs where the request was made
         # (whether it is made is the requester's choice, shown as asked_share); a record that
         # includes "no request" is judged on every run.
@@ -112,7 +112,6 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
         factor_share = None
         if dec.factors:
             wanted = {REASON_CODES.index(f) for f in dec.factors if f in REASON_CODES}
-            asked = codes[:, 0] >= 0
             if "no_request" in dec.factors:
                 hit = ~asked
             else:

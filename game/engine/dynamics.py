@@ -53,6 +53,7 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
             _fight(world, state, war)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
     _count_severe_days(world, state, days)
+    state.hostile_memory = np.maximum(state.hostile_memory * HOSTILE_MEMORY ** days, state.hostile)
     state.equipment *= 0.97 ** days
     state.aid *= 0.93 ** days
 
@@ -119,6 +120,8 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
     state.border_security += BORDER_RELAXATION * (world.border_security0 - state.border_security)
 
 
+#: Share of the memory of an attack kept per day after the firing stops.
+HOSTILE_MEMORY = 0.85
 #: Violence from which a state's crisis counts as severe (for how long a government has coped alone).
 SEVERE_VIOLENCE = 0.25
 

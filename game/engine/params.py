@@ -53,10 +53,12 @@ _TABLE: tuple[Coefficient, ...] = (
        "Share of a peacekeeping force's effect lost when a state's army is attacking (guards do not fight).",
        "csto-facts.md: the collective peacekeeping forces have 'a stabilisation/guard role with the host's consent'; "
        "the CRRF is 'the combat formation for collective defence' (judgement for the size)"),
-    _C("treaty_duty_force", 0.15, "toolbox",
-       "Extra pull toward troops when the council's reading is one that Article 4 covers.",
-       "judgement, kept small by the base rates: alliance commitments honoured in about 22% of cases "
-       "after 1945 (Berkemeier & Fuhrmann 2018) to 75% before (Leeds et al. 2000)"),
+    _C("treaty_duty_force", 0.3, "toolbox",
+       "Extra pull toward troops once the council has read the crisis as one that Article 4 covers.",
+       "Article 4: 'necessary assistance, including military' (treaty text). Alliances mostly escape such duties "
+       "by reading the case otherwise (base rates: about 22% honoured after 1945, Berkemeier & Fuhrmann 2018); "
+       "here that escape is the will-driven reading, so a duty the council has itself invoked binds (judgement for "
+       "the size)"),
     # --- members' utility terms -----------------------------------------------------------------
     _C("humanitarian_weight", 0.6, "member",
        "Weight of humanitarian concern (times violence or four times the displaced share).", "judgement"),

@@ -114,7 +114,8 @@ def crisis_view(world: World, state: State, c: int) -> CrisisView:
     fighters = fighters_by_group.sum(axis=1)                                  # (R, n)
     foreign = np.ones(len(world.actor_ids), dtype=bool)
     foreign[c] = False
-    hostile_in = state.hostile[:, :, regs] * foreign[None, :, None]           # (R, A, n)
+    # An attack that has just stopped still happened: the reading weighs recent operations too.
+    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
     v = state.violence[:, regs]
     affected = (v > 0.02) | (fighters > 1.0) | (hostile_in.max(axis=1) > 0)
     none = ~affected.any(axis=1)

@@ -342,37 +342,48 @@ class Decision:
     def record_reasons(self) -> None:
         """The two decisive reasons of each run, as codes (for the debrief and `calibrate`).
 
-        Below the cap, the reasons are the heaviest terms of the members who kept the next measure
-        up from passing; at the cap, the rule that set the cap and the strongest term in favour.
+        The first is why the adopted measure was chosen: the heaviest term in favour among the
+        members who backed it. The second is why the council went no further: the rule that set the
+        cap when it stopped there, otherwise the heaviest term against the nearest stronger measure
+        among those who kept it from being adopted. A declined request gives the two heaviest terms
+        against the mildest measure; no session gives the reason there was none.
         """
         R, s = self.R, self.state
         codes = np.full((R, 2), -1, dtype=np.int64)
-        terms_index = {name: i for i, name in enumerate(REASON_CODES)}
+        index = {name: i for i, name in enumerate(REASON_CODES)}
         against = np.zeros((R, len(REASON_CODES)))
         favour = np.zeros((R, len(REASON_CODES)))
+        lowest_against = np.zeros((R, len(REASON_CODES)))
         nearest_above = np.full(R, -1)
-        for level in sorted(self.rounds):          # weakest first, so the nearest failed level wins
+        lowest = min(self.rounds) if self.rounds else None
+        for level in sorted(self.rounds):          # weakest first, so the nearest stronger level wins
             rnd = self.rounds[level]
-            failed = rnd["at"] & (level > self.decided) & (nearest_above < 0)
-            won = rnd["adopted"]
+            above = rnd["at"] & (level > self.decided) & (nearest_above < 0)
             for i, m in enumerate(self.members):
-                # who kept it from being adopted: those who did not back it, or (when it could pass
-                # but another measure was valued more) every member other than the requester
-                blocking = (rnd["positions"][:, i] != SUPPORT) | (rnd["passed"] & (m not in (self.q, self.c)))
-                backing = (rnd["positions"][:, i] == SUPPORT) & (m not in (self.q, self.c))  # the asker's wish is no reason
+                asker = m in (self.q, self.c)
+                kept_out = (rnd["positions"][:, i] != SUPPORT) | (rnd["passed"] & (not asker))
+                # the crisis state's own wish is no reason; another member's initiative is one
+                backing = (rnd["positions"][:, i] == SUPPORT) & (m != self.c)
                 for name, v in rnd["terms"][m].items():
-                    j = terms_index[name]
-                    against[:, j] += np.where(failed & blocking, np.minimum(v, 0.0), 0.0)
-                    favour[:, j] += np.where(won & backing, np.maximum(v, 0.0), 0.0)
-            nearest_above = np.where(failed, level, nearest_above)
-        at_cap = (self.decided == self.cap) | (nearest_above < 0)
-        first_against = np.argsort(against, axis=1, kind="stable")[:, :2]          # most negative first
-        first_favour = np.argsort(-favour, axis=1, kind="stable")[:, :1]
-        rows = np.arange(R)[:, None]
-        first_against = np.where(against[rows, first_against] < 0, first_against, -1)   # only real reasons
-        first_favour = np.where(favour[rows, first_favour] > 0, first_favour, -1)
-        codes[:, 0] = np.where(at_cap, self.cap_reason, first_against[:, 0])
-        codes[:, 1] = np.where(at_cap, first_favour[:, 0], first_against[:, 1])
+                    j = index[name]
+                    against[:, j] += np.where(above & kept_out, np.minimum(v, 0.0), 0.0)
+                    favour[:, j] += np.where(rnd["adopted"] & backing, np.maximum(v, 0.0), 0.0)
+                    if level == lowest and m != self.q:      # a host that refuses is a reason
+                        lowest_against[:, j] += np.minimum(v, 0.0)
+            nearest_above = np.where(above, level, nearest_above)
+        rows = np.arange(R)
+
+        def top(matrix, sign):
+            order = np.argsort(sign * matrix, axis=1, kind="stable")[:, :2]
+            real = sign * matrix[rows[:, None], order] < 0
+            return np.where(real, order, -1)
+
+        why_this = top(favour, -1)[:, 0]
+        why_not_more = np.where(nearest_above >= 0, top(against, 1)[:, 0], self.cap_reason)
+        codes[:, 0] = why_this
+        codes[:, 1] = why_not_more
+        declined = self.convened & (self.decided == 0)
+        codes[declined] = top(lowest_against, 1)[declined]
         none = ~self.convened
         codes[none, 0] = np.where(self.cap[none] == 0, REASON_INDEX["legal_basis"], REASON_INDEX["no_session"])
         codes[none, 1] = -1

@@ -50,6 +50,7 @@ class State:
     severe_days: np.ndarray              # (R, A) days in a row that violence in a state's regions has been severe
     # interstate hostilities (R, A, N): intensity 0..1 of each state's operations in each region
     hostile: np.ndarray
+    hostile_memory: np.ndarray           # (R, A, N) recent operations, fading: an attack that stopped still happened
     # armed groups (R, G, N), (R, G)
     group_strength: np.ndarray
     group_target: np.ndarray
@@ -162,7 +163,7 @@ def initial_state(world: World, runs: int = 1) -> State:
         budget=np.tile(world.budget0, (R, 1)),
         reserve=np.tile(np.array([world.actor(a).reserve_troops for a in world.actor_ids], float), (R, 1)),
         equipment=np.zeros((R, A)), perceived_external=np.zeros((R, A)),
-        border_open=border_open, military_casualties=np.zeros((R, A)), severe_days=np.zeros((R, A)), hostile=np.zeros((R, A, N)),
+        border_open=border_open, military_casualties=np.zeros((R, A)), severe_days=np.zeros((R, A)), hostile=np.zeros((R, A, N)), hostile_memory=np.zeros((R, A, N)),
         group_strength=group_strength, group_target=neg(R, G),
         force_status=status, force_location=location, force_destination=location.copy(),
         force_arrival=neg(R, F), force_body=neg(R, F),

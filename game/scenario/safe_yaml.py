@@ -330,9 +330,10 @@ def _tag_refused(tag: str) -> str:
 
 
 _MAX_PROBLEMS = 50
-#: At most this many values in one file (a hand-written 2 MB scenario has about 170,000): reading
-#: stops there, so that time and memory stay bounded for files of tiny values (`- {}` lines).
-MAX_NODES = 250_000
+#: At most this many values in one file (a 2 MB scenario written like the shipped ones has about
+#: 90,000): reading stops there, so that time and memory stay bounded for files of tiny values
+#: (`- {}` lines, `[[], [], ...]`).
+MAX_NODES = 200_000
 
 
 class _Abort(Exception):

@@ -50,11 +50,30 @@ BASE = {
 
 
 def make_scenario(**changes) -> Scenario:
-    """BASE with changes: dotted keys for rules, e.g. rules={"abstention_blocks": False}."""
+    """BASE with changes: `rules` (the alliance's rules), `organisation` (its other fields), `group`,
+    `region_a`, `region_x`, `actor_changes` ({id: fields}), `force_changes` ({id: fields}),
+    `extra_forces` (a list), and any top-level field (e.g. coefficients={...})."""
     data = copy.deepcopy(BASE)
     rules = changes.pop("rules", None)
     if rules:
         data["organisations"][0]["rules"].update(rules)
+    data["organisations"][0].update(changes.pop("organisation", {}))
+    for aid, fields in changes.pop("actor_changes", {}).items():
+        actor = next(a for a in data["actors"] if a["id"] == aid)
+        for key, value in fields.items():
+            if isinstance(value, dict) and isinstance(actor.get(key), dict):
+                actor[key].update(value)
+            else:
+                actor[key] = value
+    for fid, fields in changes.pop("force_changes", {}).items():
+        force = next(f for f in data["forces"] if f["id"] == fid)
+        force.update(fields)
+        if force.get("readiness_days") is None:
+            force.pop("readiness_days", None)
+    data["forces"] += changes.pop("extra_forces", [])
+    region_x = changes.pop("region_x", None)
+    if region_x:
+        data["regions"][3].update(region_x)
     group = changes.pop("group", None)
     if group:
         data["actors"][5].update(group)

@@ -189,7 +189,8 @@ def test_save_then_load_restores_the_turn(tmp_path):
     assert g2.indicators() == g.indicators()
 
 
-def test_corrupt_save_shows_one_message(tmp_path):
+def test_corrupt_saves_are_listed_as_unreadable(tmp_path):
+    """A damaged save is listed, marked unreadable with the reason, cannot be opened, and is kept."""
     from game.ui.saves import saves_dir
     d = Driver()
     folder = saves_dir()
@@ -199,12 +200,12 @@ def test_corrupt_save_shows_one_message(tmp_path):
     (folder / "old.json").write_text(json.dumps({"save_format": 99, "seed": 0, "scenario": "x"}), encoding="utf-8")
     d.click("load_game")
     assert d.screen.name == "load"
-    d.click("save_0")
-    assert d.screen.name == "message"
-    d.click("ok")
-    d.click("save_1")
-    assert d.screen.name == "message"
-    d.key(pygame.K_RETURN)
+    rows = [d.element("save_0"), d.element("save_1")]
+    assert all(not r.is_enabled and "unreadable" in r.text for r in rows)
+    assert any("not valid JSON" in r.text for r in rows) and any("format 99" in r.text for r in rows)
+    d.click_at(rows[0].rect.center)
+    assert d.screen.name == "load"
+    d.key(pygame.K_ESCAPE)
     assert bad.exists() and (folder / "old.json").exists()
 
 

@@ -35,7 +35,10 @@ def summary(world: World, state: State, run: int = 0) -> dict:
             "refugees": round(float(s.refugees_out[run].sum())),
             "peak_refugees": round(float(s.peak_refugees[run].sum())),
             "troops_deployed": round(float(s.troops_deployed(world)[run].sum())),
+            "military_casualties": round(float(s.military_casualties[run].sum())),
         },
+        "military_casualties": {world.actor_ids[a]: round(float(s.military_casualties[run, a]))
+                                for a in range(len(world.actor_ids)) if s.military_casualties[run, a] >= 0.5},
         "regions": regions,
     }
 

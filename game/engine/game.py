@@ -184,7 +184,8 @@ class Game:
                 "refugees": float(s.refugees_out[run].sum()),
                 "stability": float(np.average(s.stability[run], weights=np.maximum(self.world.population0, 1))),
                 "violence": float(s.violence[run].max()),
-                "troops_deployed": float(s.troops_deployed(self.world)[run].sum())}
+                "troops_deployed": float(s.troops_deployed(self.world)[run].sum()),
+                "military_casualties": float(s.military_casualties[run].sum())}
 
     def news(self) -> list[dict]:
         out = []

@@ -171,12 +171,20 @@ class Decision:
             -1 if self.is_org else self.members[0])
         deference = 0.0 if judge < 0 else w.interests[judge, pos.K["regime_security"]] * (
             0.5 + 0.5 * max(w.ties[judge, self.q], 0.0))
-        # The members' will: their mean utility for troops were the claim accepted.
+        # The members' will: their mean utility for troops were the claim accepted, leaving out the
+        # duty that accepting it would create (that duty is what an unwilling council reads its way out of).
         self.obliging = np.array([self._covered_level(s_i) >= TROOP_LEVEL for s_i in range(len(SITUATIONS))])
         others = [m for m in self.members if m not in (self.q, self.c)]
         if others:
-            ctx = self.context(claimed, self.obliging[claimed])
-            will = np.mean([sum(member_utility(w, self.state, m, TROOP_LEVEL, ctx).values()) for m in others], axis=0)
+            ctx = self.context(claimed, np.zeros(R, dtype=bool))
+            wills = []
+            for m in others:
+                vote = self.state.human_votes.get((w.actor_ids[m], self.body))
+                if vote is not None:           # a player's declared vote is its will
+                    wills.append(np.full(R, 0.3 if vote[0] >= TROOP_LEVEL else -0.3))
+                else:
+                    wills.append(sum(member_utility(w, self.state, m, TROOP_LEVEL, ctx).values()))
+            will = np.mean(wills, axis=0)
         else:
             will = np.zeros(R)
         self.will = will
@@ -275,13 +283,19 @@ class Decision:
             if not at.any():
                 continue
             positions, terms, util, source = self._positions(level)
+            judges = [int(m) for m in self.members[others] if source[int(m)] == "AI"] if others.any() else []
             if others.any():
                 share = (positions[:, others] == SUPPORT).mean(axis=1)
                 draftable = share >= k.draft_support_share
-                value = np.mean([util[int(m)] for m in self.members[others]], axis=0)
             else:
                 draftable = np.ones(R, dtype=bool)
-                value = util[int(self.members[0])]
+            if not self.is_org:
+                me = int(self.members[0])
+                value = util[me] if source[me] == "AI" else np.full(R, float(level))
+            elif judges:
+                value = np.mean([util[m] for m in judges], axis=0)
+            else:               # players only: their votes say what can pass; the strongest is drafted
+                value = np.full(R, float(level))
             if self.chair >= 0 and self.chair in self.members:
                 i = list(self.members).index(self.chair)
                 draftable &= positions[:, i] != OPPOSE

@@ -888,6 +888,10 @@ def describe_os_error(exc: OSError, path) -> str:
         return "the path goes round a loop of symbolic links"
     if code == errno.EISDIR:
         return "this is a directory, not a scenario file"
+    if code == errno.ENOSPC:
+        return "the disk is full"
+    if code == errno.EROFS:
+        return "the file system is read-only"
     return f"cannot open the file: {exc.strerror or type(exc).__name__}"
 
 

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from game.scenario.loader import ScenarioError, check_file, resolve, sort_problems
-from game.scenario.safe_yaml import Problem, YamlFileError, load_yaml_text
+from game.scenario.safe_yaml import Problem, YamlFileError, describe_os_error, load_yaml_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "docs" / "scenario.schema.json"
@@ -41,9 +41,10 @@ def validate_files(files: list[str]) -> tuple[list[Problem], int]:
     unreadable = False
     for name in files:
         try:
-            path = resolve(name) if not Path(name).exists() and not name.endswith((".yaml", ".yml")) else Path(name)
+            path = resolve(name)
         except FileNotFoundError as exc:
-            problems.append(Problem(name, 0, 0, "error", str(exc)))
+            msg = str(exc)
+            problems.append(Problem(name, 0, 0, "error", msg[len(name) + 2:] if msg.startswith(name + ": ") else msg))
             unreadable = True
             continue
         result = check_file(path)
@@ -167,11 +168,20 @@ def new_main(path: str, source: str | None, force: bool) -> int:
     target = Path(path)
     if target.suffix not in (".yaml", ".yml"):
         target = target.with_suffix(".yaml") if not target.suffix else target
+    try:
+        os.stat(target)
+        exists = True
+    except FileNotFoundError:
+        exists = False
+    except (OSError, ValueError) as exc:
+        why = describe_os_error(exc, target) if isinstance(exc, OSError) else "the name contains a NUL character"
+        print(f"collective-security: cannot write {target}: {why}", file=sys.stderr)
+        return 2
     if target.is_dir():
         print(f"collective-security: {target} is a directory; give a file name such as {target / 'my_scenario.yaml'}",
               file=sys.stderr)
         return 2
-    if target.exists() and not force:
+    if exists and not force:
         print(f"collective-security: {target} already exists; choose another name or add --force to overwrite it",
               file=sys.stderr)
         return 2
@@ -191,7 +201,7 @@ def new_main(path: str, source: str | None, force: bool) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"collective-security: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"collective-security: cannot write {target}: {describe_os_error(exc, target)}", file=sys.stderr)
         return 2
     result = check_file(target)
     for p in result.problems:

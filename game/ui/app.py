@@ -404,6 +404,50 @@ class App:
         return 0
 
 
+class _quiet_stderr:
+    """Silence the C library's writes to standard error (file descriptor 2) for a moment."""
+
+    def __enter__(self):
+        import os
+        try:
+            sys.stderr.flush()
+            self.saved = os.dup(2)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+        except (OSError, ValueError, AttributeError):
+            self.saved = None
+        return self
+
+    def __exit__(self, *exc):
+        import os
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+        return False
+
+
+def _no_display() -> str | None:
+    """Why no window can be shown (None if one can). Without a display SDL falls back to its
+    invisible 'offscreen' or 'dummy' driver, and the game would run unseen and never end; those
+    drivers are fine only when asked for (SDL_VIDEODRIVER=dummy, as the tests and screenshots do)."""
+    import os
+    try:
+        with _quiet_stderr():  # SDL's probing of video drivers prints its own complaints
+            pygame.display.init()
+    except pygame.error as exc:
+        return (f"cannot open a window ({exc}); use 'run' to play without one, or "
+                "'screenshot' to render a screen to a file")
+    driver = (pygame.display.get_driver() or "").lower()
+    asked = os.environ.get("SDL_VIDEODRIVER", "").lower()
+    if driver in ("offscreen", "dummy") and driver not in asked:
+        pygame.display.quit()
+        return ("there is no display to open the game window on (no desktop session was found); "
+                "start it from a desktop session, or use 'run' to play without a window "
+                "('python main.py run --list')")
+    return None
+
+
 def play_main(size: str | None) -> int:
     """`python main.py` / `play`: open the window on the title screen and run the loop."""
     wh = None
@@ -412,6 +456,10 @@ def play_main(size: str | None) -> int:
         if wh is None:
             print(f"collective-security: --size must look like 1600x900, not {size!r}", file=sys.stderr)
             return 2
+    problem = _no_display()
+    if problem:
+        print(f"collective-security: {problem}", file=sys.stderr)
+        return 1
     try:
         app = App(wh)
     except pygame.error as exc:

@@ -12,14 +12,16 @@ def _fail(msg: str, code: int = 2) -> int:
 
 
 def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, overlay: str = "violence",
-              seed: int = 0, humans: list[str] | None = None, persist: bool = False):
-    """An App showing ``screen`` for ``scenario`` (used by the screenshot command and tests)."""
+              seed: int = 0, humans: list[str] | None = None, persist: bool = False, user_settings: bool = False):
+    """An App showing ``screen`` for ``scenario`` (used by the screenshot command and tests).
+
+    The default settings are used (the same picture on every machine) unless ``user_settings``."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     from game.scenario.loader import load_scenario
     from game.ui.app import App
-    from game.ui.settings import load_settings
-    settings = load_settings()
+    from game.ui.settings import Settings, load_settings
+    settings = load_settings() if user_settings else Settings()
     settings.problem = None
     app = App(size, settings=settings, persist=persist)
     loaded = load_scenario(scenario)
@@ -110,12 +112,12 @@ def screenshot_main(args) -> int:
     from game.scenario.loader import ScenarioError
     try:
         app = build_app(args.scenario, args.screen, size, turn=max(1, args.turn), overlay=args.overlay,
-                        seed=args.seed)
+                        seed=args.seed, user_settings=getattr(args, "user_settings", False))
     except FileNotFoundError as exc:
         return _fail(str(exc))
     except ScenarioError as exc:
         print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
-        return 1
+        return 2 if exc.unreadable else 1
     import pygame
     settle(app)
     out = Path(args.out)

@@ -103,6 +103,32 @@ class EscMenu(Dialog):
         self.app.push(HelpScreen(self.app))
 
 
+class ConfirmDialog(Dialog):
+    """A question with two answers: ``confirm`` (runs ``on_confirm``) and Cancel."""
+    name = "confirm"
+    width, height = 640, 400
+
+    def __init__(self, app, title: str, body: str, confirm: str, on_confirm):
+        super().__init__(app)
+        self.title, self.body, self.confirm_label, self.on_confirm = title, body, confirm, on_confirm
+
+    def build(self) -> None:
+        r = self.card()
+        c = self.panel
+        self.label((px(24), px(18), r.w - px(48), px(32)), self.title, "h2", container=c)
+        html = "<br>".join(_esc(line) for line in self.body.split("\n"))
+        UITextBox(html, pygame.Rect(px(20), px(58), r.w - px(40), r.h - px(130)), manager=self.app.manager,
+                  container=c, object_id=ObjectID("#confirm_body", "@boxed"))
+        self.button((r.w - px(144), r.h - px(58), px(120), px(40)), "Cancel", self.app.pop, oid="cancel",
+                    container=c, tip="Do nothing (Esc)")
+        self.button((r.w - px(324), r.h - px(58), px(168), px(40)), self.confirm_label, self.confirm,
+                    cls="danger", oid="confirm", container=c, tip=self.confirm_label)
+
+    def confirm(self) -> None:
+        self.app.pop()
+        self.on_confirm()
+
+
 class LoadDialog(Dialog):
     name = "load"
     width, height = 640, 520
@@ -120,19 +146,45 @@ class LoadDialog(Dialog):
         y = 0
         for i, info in enumerate(saves[:60]):
             text = f"{info.title}  ·  {info.detail}"
-            self.button((0, y, box.w - px(20), px(40)), text, (lambda p=info.path: self.open(p)), cls="list_item",
-                        oid=f"save_{i}", container=sc, tip=str(info.path))
+            if info.ok:
+                self.button((0, y, box.w - px(20), px(40)), text, (lambda p=info.path: self.open(p)),
+                            cls="list_item", oid=f"save_{i}", container=sc, tip=str(info.path))
+            else:  # listed, so the player knows it is there, but it cannot be opened
+                self.button((0, y, box.w - px(20), px(40)), text, None, cls="list_item", oid=f"save_{i}",
+                            container=sc, tip=f"{info.path}: this file cannot be loaded", enabled=False)
             y += px(46)
+        if len(saves) > 60:
+            self.label((px(4), y, box.w - px(20), px(30)), f"… and {len(saves) - 60} older files in {saves_dir()}",
+                       "muted", container=sc)
+            y += px(36)
         sc.set_scrollable_area_dimensions((box.w - px(20), max(y, box.h - 4)))
         self.button((r.w - px(144), r.h - px(62), px(120), px(42)), "Cancel", self.app.pop, oid="cancel",
                     container=c, tip="Close (Esc)")
 
-    def open(self, path) -> None:
-        from game.ui.saves import SaveError, restore
+    def open(self, path, allow_changed: bool = False) -> None:
+        from game.ui.saves import SaveError, ScenarioChanged, restore
         try:
-            loaded, game = restore(path)
+            loaded, game = restore(path, allow_changed=allow_changed)
+        except ScenarioChanged as exc:
+            changes = "\n".join(f"• {c}" for c in exc.changes)
+            self.app.push(ConfirmDialog(
+                self.app, "The scenario has changed",
+                f"The scenario of this save has changed since it was saved:\n{changes}\n\nThe saved moves "
+                "would be replayed in a different game, so what follows will not be the game you saved. "
+                "Load it anyway? The game will be marked as loaded over a changed scenario.",
+                "Load anyway", lambda p=path: self.open(p, allow_changed=True)))
+            return
         except SaveError as exc:
             self.app.message("This save cannot be loaded", str(exc))
             return
         self.app.start_game(loaded, str(loaded.path), sorted(game.humans), game.seed, game=game)
-        self.app.toast(f"Loaded {path.name}: turn {game.turn}, {widgets.pretty_date(game.date.isoformat())}.")
+        changed = getattr(game, "scenario_changed", None)
+        note = getattr(game, "load_note", "")
+        if changed:
+            pygame.display.set_caption("Collective Security — loaded over a changed scenario")
+            self.app.toast(f"Loaded {path.name} over a changed scenario ({'; '.join(changed)}): this is not "
+                           "the game that was saved.", "warning", 12)
+        else:
+            pygame.display.set_caption("Collective Security")
+            self.app.toast(f"Loaded {path.name}: turn {game.turn}, {widgets.pretty_date(game.date.isoformat())}."
+                           + (f" ({note})" if note else ""))

@@ -227,7 +227,7 @@ class _Checker:
         a = self.actors.get(value)
         if a is None or a.kind in STATE_KINDS:
             return True
-        self.report(loc, f"`{field}` must be a government or state, but '{value}' is a {a.kind.replace('_', ' ')}")
+        self.report(loc, f"`{field}` must be a government or state, but '{value}' is {_a(a.kind)}")
         return False
 
     def unique(self, key: str, items) -> None:
@@ -280,13 +280,13 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
         c.sourced(("actors", i), a, f"actor '{a.id}'")
         if a.sponsor is not None:
             if a.kind != "armed_group":
-                c.report(("actors", i, "sponsor"), f"`sponsor` is for armed groups, but '{a.id}' is a "
-                         f"{a.kind.replace('_', ' ')}; remove it")
+                c.report(("actors", i, "sponsor"), f"`sponsor` is for armed groups, but '{a.id}' is "
+                         f"{_a(a.kind)}; remove it")
             elif c.ref(("actors", i, "sponsor"), a.sponsor, c.actors, "actor"):
                 c.state(("actors", i, "sponsor"), a.sponsor, "sponsor")
         if a.commitments and a.kind not in STATE_KINDS:
             c.report(("actors", i, "commitments"), f"`commitments` are for governments and states, but '{a.id}' "
-                     f"is a {a.kind.replace('_', ' ')}; remove them")
+                     f"is {_a(a.kind)}; remove them")
         for k, cm in enumerate(a.commitments):
             c.sourced(("actors", i, "commitments", k), cm, f"commitment '{cm.name}'")
             if cm.since and cm.until and cm.until < cm.since:
@@ -538,6 +538,11 @@ def _check_effects(c: _Checker, loc: tuple, effects, places) -> None:
                 _check_effects(c, here + ("options", "choices", k, "effects"), ch.effects, places)
 
 
+def _a(kind: str) -> str:
+    words = kind.replace("_", " ")
+    return ("an " if words[:1] in "aeiou" else "a ") + words
+
+
 def _check_hostilities(c: _Checker, loc: tuple, h) -> None:
     """The attacker is a state; the region belongs to another actor and borders one of the attacker's."""
     ok_actor = c.ref(loc + ("actor",), h.actor, c.actors, "actor") and c.state(loc + ("actor",), h.actor,
@@ -551,11 +556,12 @@ def _check_hostilities(c: _Checker, loc: tuple, h) -> None:
         c.report(loc + ("region",), f"'{h.region}' is a region of '{h.actor}' itself; hostilities attack a "
                  "region of another state")
         return
-    own = [r for r in c.regions.values() if r is not None and r.country == h.actor]
-    bordering = [r.id for r in own if h.region in r.neighbours or r.id in target.neighbours]
-    if not bordering:
-        near = sorted({n for r in own for n in r.neighbours if n in c.regions and n != h.region
-                       and getattr(c.regions.get(n), "country", h.actor) != h.actor})
+    regions = [r for r in c.regions.values() if r is not None]
+    own = {r.id for r in regions if r.country == h.actor}
+    touching = {(r.id, n) for r in regions for n in r.neighbours}
+    touching |= {(b, a) for a, b in touching}  # one direction is enough in `neighbours`
+    if not any((o, h.region) in touching for o in own):
+        near = sorted({x for o, x in touching if o in own and x not in own and x != h.region})
         hint = (f"regions of other states that border {h.actor}'s here: {', '.join(near)}" if near else
                 f"{h.actor} has no regions in this scenario" if not own else
                 f"no region of another state borders {h.actor}'s regions in this scenario")

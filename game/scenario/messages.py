@@ -267,6 +267,8 @@ def describe_error(err: dict, loc: tuple) -> str:
         lo, hi, lo_strict, hi_strict = _bounds(loc)
         if lo is not None and hi is not None and not lo_strict and not hi_strict:
             return f"{name} must be between {_num(lo)} and {_num(hi)}, got {_got(got)}"
+        if lo is not None and hi is not None and not hi_strict:
+            return f"{name} must be more than {_num(lo)} and at most {_num(hi)}, got {_got(got)}"
         ctx = err.get("ctx", {})
         if kind == "greater_than_equal":
             return f"{name} must be {_num(ctx.get('ge'))} or more, got {_got(got)}"

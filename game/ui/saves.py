@@ -263,7 +263,8 @@ def read_save(path: Path) -> dict:
 
 
 def list_saves(directory: Path | None = None) -> list[SaveInfo]:
-    """Every ``*.json`` in the saves folder, newest first; unreadable ones marked, never an exception."""
+    """Every ``*.json`` in the saves folder: the loadable ones newest first, then the unreadable ones
+    (marked, with the reason); never an exception."""
     directory = directory or saves_dir()
     try:
         entries = [e for e in os.scandir(directory) if e.name.endswith(".json")]
@@ -287,6 +288,7 @@ def list_saves(directory: Path | None = None) -> list[SaveInfo]:
             out.append(SaveInfo(p, _clean(p.stem), f"unreadable: {_reason(str(exc))}", False))
         except Exception as exc:  # the listing never fails  # pragma: no cover
             out.append(SaveInfo(p, _clean(p.stem), f"unreadable ({type(exc).__name__})", False))
+    out.sort(key=lambda info: not info.ok)  # the saves that can be loaded first, each part newest first
     return out
 
 

@@ -9,6 +9,10 @@ import time
 def calibrate_main(args) -> int:
     from game.engine.calibrate import calibrate, format_table
     from game.scenario.loader import ScenarioError, load_scenario, shipped_scenarios
+    if getattr(args, "update_docs", False):
+        from game.engine.model_doc import update_docs
+        print(f"wrote {update_docs()}")
+        return 0
     if args.runs < 1:
         print("collective-security: --runs must be 1 or more", file=sys.stderr)
         return 2
@@ -31,10 +35,25 @@ def calibrate_main(args) -> int:
     t0 = time.perf_counter()
     rows = calibrate(loaded, runs=args.runs, seed=args.seed)
     elapsed = time.perf_counter() - t0
+    sens = None
+    if getattr(args, "sensitivity", False):
+        from game.engine import sensitivity
+        by_id = {ld.scenario.id: ld.scenario for ld in loaded}
+        sens = sensitivity.run(by_id, runs=args.runs, seed=args.seed)
     if args.json:
-        sys.stdout.write(json.dumps([r.to_dict() for r in rows], indent=1, ensure_ascii=False) + "\n")
+        out = [r.to_dict() for r in rows]
+        if sens is not None:
+            out = {"calibration": out, "sensitivity": [
+                {"factor": r.experiment.factor, "scenario": r.experiment.scenario, "change": r.experiment.change,
+                 "expected": "stronger" if r.experiment.expect > 0 else "weaker",
+                 "troops": [r.base_troops, r.variant_troops], "mean_measure": [r.base_level, r.variant_level],
+                 "moved_as_expected": r.moved_as_expected} for r in sens]}
+        sys.stdout.write(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
     else:
         print(format_table(rows))
+        if sens is not None:
+            from game.engine import sensitivity
+            print("\n" + sensitivity.format_table(sens))
         print(f"\n{len(rows)} decision(s) in {len({r.scenario for r in rows})} scenario(s), "
               f"{args.runs} runs each, seed {args.seed}: {elapsed:.1f} s")
     return 1 if skipped else 0

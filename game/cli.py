@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--runs", type=int, default=200)
     cal.add_argument("--seed", type=int, default=0)
     cal.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    cal.add_argument("--sensitivity", action="store_true",
+                     help="also change one documented factor at a time and show which way the decision moves")
+    cal.add_argument("--update-docs", action="store_true", help="rewrite the generated tables in docs/model.md")
 
     bench = sub.add_parser("bench", help="measure speed and memory against the targets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")

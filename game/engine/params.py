@@ -142,10 +142,11 @@ _TABLE: tuple[Coefficient, ...] = (
     _C("mode_intensity_shell", 0.3, "hostilities", "Intensity of shelling across a border.", "judgement"),
     _C("mode_intensity_attack", 0.6, "hostilities", "Intensity of an assault on positions.", "judgement"),
     _C("mode_intensity_occupy", 0.85, "hostilities", "Intensity of taking and holding ground.", "judgement"),
-    _C("military_lethality", 0.012, "hostilities",
-       "Soldiers killed per day per soldier in contact at full intensity.",
-       "set from the Armenia-Azerbaijan clashes of 13-14 September 2022 (about 290 soldiers in two days) and "
-       "checked against the Kyrgyz-Tajik clashes of September 2022 (about 100 dead in four days)"),
+    _C("military_lethality", 0.006, "hostilities",
+       "Soldiers killed per day per soldier of the other side in contact, at full intensity.",
+       "set from the Armenia-Azerbaijan clashes of 13-14 September 2022 (about 290 soldiers killed, 207 Armenian "
+       "and 80 Azerbaijani, with the forces in contact as scenarios/armenia_2022.yaml gives them); the Kyrgyz-Tajik "
+       "clashes of September 2022 (about 100 dead) are the check"),
     _C("hostile_violence", 0.25, "hostilities",
        "Violence added per day in an attacked region at full intensity (shells and raids on villages).",
        "judgement"),

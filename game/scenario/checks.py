@@ -349,6 +349,11 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
         _check_missing_neighbours(c, v)
     if len(valid_regions) > 1 and not library:
         linked = {n for r in valid_regions for n in r.neighbours}
+        for raw in data.get("regions") or []:  # an invalid region's links still count: no cascade
+            if isinstance(raw, dict) and isinstance(raw.get("neighbours"), list):
+                linked.update(n for n in raw["neighbours"] if isinstance(n, str))
+                if raw["neighbours"] and isinstance(raw.get("id"), str):
+                    linked.add(raw["id"])
         for i, r in _each(v.regions):
             if not r.neighbours and r.id not in linked:
                 c.report(("regions", i, "id"), f"region '{r.id}' has no neighbours: violence, refugees and fighters "

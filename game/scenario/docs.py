@@ -56,7 +56,9 @@ descriptions and underline mistakes as you type. `python main.py schema --out F`
 
 Contents: [Tutorial](#tutorial-a-scenario-step-by-step) ·
 [Events](#events-conditions-and-effects) · [Sharing definitions: extends](#sharing-definitions-extends) ·
-[Format versions](#format-versions) · [The validator](#the-validator) · [Reference](#reference)
+[Format versions](#format-versions) · [Values: types, numbers and dates](#values-types-numbers-and-dates) ·
+[How a scenario plays](#how-a-scenario-plays) · [The validator](#the-validator) ·
+[Regions on the map](#regions-on-the-map) · [Reference](#reference)
 """
 
 STEPS = {
@@ -167,6 +169,63 @@ safely, refused with the reason; a file of a newer version is refused ("update t
 is never silently misread. Format 1 is the first version.
 """
 
+VALUES = """\
+## Values: types, numbers and dates
+
+The game reads files as **YAML 1.2**, as editors that check them against the JSON Schema do, so the
+editor and the game agree on every value:
+
+- **Booleans** are only `true` and `false`. `yes`, `no`, `on`, `off` are text in YAML 1.2; where a
+  boolean or a number is wanted they are an error that says "write true or false" (older YAML
+  readers took `budget: yes` as 1 and `open: no` as false without a word).
+- **Numbers**: a whole number is never taken from `2.5` or from text, a number never from `true`;
+  `017` is 17 (not octal), `1_000` and `1:20` are text. Every number has a range (shown in the
+  reference below and in the JSON Schema), and `.inf` and `.nan` are refused: a population is at
+  most 1,000,000,000, a force at most 1,000,000 troops, a budget at most 100 action points, a
+  figure in a condition, change or objective at most 10^10 either way, a weight at most 100.
+- **Dates** are written `YYYY-MM-DD` (quoted or not). A date with a time of day
+  (`2010-06-10 12:00`) or a day that does not exist (`2010-02-30`) is an error at its line.
+- **Text** may hold any language (Кыргызстан, Тоҷикистон); invisible direction-override characters
+  (U+202A-U+202E, U+2066-U+2069), which make text display differently from what it is, are
+  refused, like control characters.
+- **Limits** keep a broken or hostile file from hanging the game: 2 MB per file, 200,000 values,
+  64 levels of nesting, 10,000 alias copies, 10,000 items in a list, 32 files in `extends`, and a
+  scenario of at most 3,660 turns (more than 400 gets a warning: is `end_date` a typo?).
+"""
+
+PLAY = """\
+## How a scenario plays
+
+A few rules of the game that shape what a scenario does:
+
+- **The computer's actors act for themselves.** An actor played by the computer takes its own
+  actions every turn, chosen by its `interests`: it may ask an organisation or a state for help,
+  close a border or send troops without any event telling it to. Events add what the computer
+  would not do by itself, or make it happen on a given day.
+- **An event's `request` is an action like a player's.** It is checked when the event fires: if
+  it cannot be made then (a request from that actor to that body is still pending, the actor is
+  not a member, the article does not exist), nothing is requested, the news says "A request could
+  not be made: ..." and the event does not try again. Guard such events with a trigger such as
+  `not: {action: {actor: KG, kind: request_assistance}}`.
+- **Per-capita measures use the population at the start** (`population` of the region): security
+  presence is troops per 100,000 of it in units of `parameters.security_scale`, and the country
+  stability shown while playing is weighted by it. Deaths and flight are counted from the
+  population that is left. In conditions and objectives a country's 0-1 figures (stability,
+  violence...) are the plain average of its regions, and its counts (casualties, displaced...)
+  their sum.
+- **Agreements:** `mutual_defence` - the parties accept each other's troops on their soil, and a
+  request between them can be answered with collective defence; `border_cooperation` - the parties
+  accept each other's troops in their border regions (regions next to another country);
+  `military_aid` - the first party (the giver) equips the others, or the `host` if one is named:
+  `value` million US dollars give lasting equipment (value / 1,000, at most 0.5 of full); `basing`
+  - a foreign base on the `host`'s soil, for the record and the agreements panel: troops that
+  leave a base for another country still need that country's consent.
+- **What happened, in order:** `python main.py run SCENARIO --json` prints the decisions, an
+  `events` list (each event that fired: turn, date, id, title, the option chosen for each
+  `options` effect and its news) and the action log, so you can see when an event's request was
+  made and what came of it. The same seed always gives the same output.
+"""
+
 VALIDATOR = """\
 ## The validator
 
@@ -183,15 +242,28 @@ scenarios/my_crisis.yaml:102:9: warning: source 'census' is never cited: cite it
 and then one summary line on standard error: `1 file: 3 errors, 1 warning (invalid)`.
 
 It checks: YAML syntax (one plain document per file; tags such as `!!python/object` are refused
-and never run; duplicate keys are errors), limits (2 MB per file, 64 levels of nesting, 10,000
-alias copies), unknown keys (with a did-you-mean), types and ranges, ids that are not unique,
-references to actors, regions, forces, organisations, sources and articles that do not exist
-(with a did-you-mean), events whose trigger can never fire, and objectives that measure nothing.
-A broken entry does not hide the problems of the others.
+and never run; duplicate keys are errors), the limits above, unknown keys (with a did-you-mean),
+types and ranges, ids that are not unique, references to actors, regions, forces, organisations,
+sources and articles that do not exist, region codes against the map (an unknown code is an
+error that lists the real ones with their names; see [Regions on the map](#regions-on-the-map)),
+`neighbours` against the map's borders, events whose trigger can never fire, objectives that
+measure nothing, and the rules between fields: an organisation's `chair` is one of its members;
+an armed group's `sponsor` and the actors of `hostilities` and `ceasefire` are states or
+governments; `commitments` belong to states; `hostilities` attack a region of another state that
+borders one of the attacker's; a request's `about` is a member of the organisation asked;
+`history.decisions` name a known body and known reason codes.
 
-**Exit status:** `0` every file is valid (warnings allowed); `1` at least one error; `2` a file
-cannot be read at all: it does not exist, is a directory, is larger than the size limit, or is
-not UTF-8 text (binary data, UTF-16). A YAML syntax error is an error (`1`), with its place.
+A broken entry does not hide the problems of the others, and one mistake gives one error (a date
+range that is wrong is not reported again by every check that uses it). A did-you-mean is offered
+only when the guess is close; otherwise the message lists what is allowed. At most 100 errors are
+reported per file; a last line counts the rest ("… 3,900 more errors"), so a huge broken file
+is checked in a second or two.
+
+**Exit status** (the same in every command: `validate`, `run`, `screenshot`, `new --from`):
+`0` every file is valid (warnings allowed); `1` at least one error; `2` a file cannot be read at
+all: it does not exist, is a directory, a named pipe or a device (only regular files are read,
+and never waited on), its name is too long, it is larger than the size limit, or it is not UTF-8
+text (binary data, UTF-16). A YAML syntax error is an error (`1`), with its place.
 
 **Warnings** point at things that are legal but probably unintended. Each ends with a code:
 
@@ -204,6 +276,11 @@ not UTF-8 text (binary data, UTF-16). A YAML syntax error is an error (`1`), wit
 | `uncertain-unsourced` | a fact is marked `uncertain: true` but cites no source |
 | `missing-format` | the file has no `format:` line |
 | `old-format` | the file was upgraded from an older format in memory |
+| `not-neighbours` | two regions listed as neighbours do not share a border on the map (the message names the real neighbours) |
+| `missing-neighbour` | two regions of the scenario share a border on the map but neither lists the other |
+| `off-map-region` | a region of a country the map does not cover: it plays, but is not drawn |
+| `long-scenario` | more than 400 turns: is `end_date` a typo? |
+| `decision-outside` | a historical decision's date lies outside the scenario |
 
 To silence a warning you have considered, write `# validate: ignore CODE` (several codes may be
 separated by commas) on a line of its own to silence it in the whole file, or at the end of the
@@ -422,11 +499,29 @@ def tutorial() -> str:
     return "\n".join(out)
 
 
+def map_regions_doc() -> str:
+    """Every region code of the map with its name, by country (from assets/maps/regions.json)."""
+    from game.scenario.geography import map_regions
+    m = map_regions()
+    out = ["## Regions on the map", "",
+           "Region `id`s are the ISO 3166-2 codes of the map (`assets/maps/central_asia.geojson`); the "
+           "validator refuses any other code of these countries and checks `neighbours` against the "
+           "map's borders. The name is the map's; a scenario may show its own `name`. Kazakhstan uses "
+           "the pre-2018 units; `AZ-NV` is the city of Nakhchivan (the exclave is `AZ-BAB`, `AZ-CUL`, "
+           "`AZ-KAN`, `AZ-NV`, `AZ-ORD`, `AZ-SAH`, `AZ-SAR`); see `assets/maps/README.md` for the "
+           "known simplifications.", ""]
+    for country in m.countries:
+        codes = sorted(m.by_country[country])
+        out.append(f"- **{country}** ({len(codes)}): " + ", ".join(f"`{c}` {m.regions[c].name}" for c in codes))
+    return "\n".join(out) + "\n"
+
+
 def generate() -> str:
     from game.scenario.checks import action_kinds
     kinds = ", ".join(f"`{k}`" for k in sorted(action_kinds()))
     parts = [INTRO, tutorial(), EVENTS.replace("{action_kinds}", kinds), EXTENDS,
-             FORMATS.replace("{version}", str(S.FORMAT_VERSION)), VALIDATOR, reference()]
+             FORMATS.replace("{version}", str(S.FORMAT_VERSION)), VALUES, PLAY, VALIDATOR, map_regions_doc(),
+             reference()]
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
+from game.engine.world import LEVELS, TOP_LEVEL
 from game.ui import widgets
 from game.ui.widgets import px
 
@@ -37,7 +38,7 @@ def pending_requests(world, state) -> list[dict]:
     return out
 
 
-LEVEL_NAMES = ("none", "consultations", "logistics_support", "peacekeeping", "collective_defence")
+LEVEL_NAMES = LEVELS          # the toolbox, from the engine: none, statement ... collective defence
 
 
 def _level(i: int) -> str:
@@ -67,8 +68,8 @@ def vote_status(world, state, viewer: str | None, body: str) -> list[tuple[str, 
         try:
             prop = int(state.proposal[0, world.b(body)])
         except (AttributeError, IndexError, KeyError, ValueError):
-            prop = 4
-        if prop < 4:
+            prop = TOP_LEVEL
+        if prop < TOP_LEVEL:
             out.append((f"On the table: at most {_level(prop)} (a member's proposal).", True))
     elif body == viewer:
         if vote is None:
@@ -147,7 +148,8 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
 
 def outcome_colour(outcome: str, pal) -> tuple:
     return {"peacekeeping": pal.support, "collective_defence": pal.support, "logistics_support": pal.blue,
-            "consultations": pal.abstain, "declined": pal.oppose, "refused": pal.oppose}.get(outcome, pal.faint)
+            "fact_finding_mission": pal.blue, "mediation": pal.blue, "consultations": pal.abstain,
+            "statement": pal.abstain, "declined": pal.oppose, "refused": pal.oppose}.get(outcome, pal.faint)
 
 
 def _procedure(surf, game, p, pal, x, y, iw) -> int:
@@ -165,16 +167,23 @@ def _procedure(surf, game, p, pal, x, y, iw) -> int:
     y += px(20)
     y = widgets.paragraph(surf, title, x + pad, y, iw - 2 * pad, 15, pal.text, bold=True)
     bits = []
+    if p.get("about") and p["about"] != p.get("requested_by"):
+        bits.append(f"about {w.name(p['about'])}")
     if p.get("article"):
         bits.append(f"Article {p['article']}")
     if p.get("framing"):
         bits.append(f"framed as {p['framing'].replace('_', ' ')}")
     if p.get("against"):
         bits.append(f"against {w.name(p['against'])}")
+    elif p.get("adversary"):
+        bits.append(f"the other side: {w.name(p['adversary'])}")
     if bits:
         y = widgets.paragraph(surf, ", ".join(bits), x + pad, y, iw - 2 * pad, 12, pal.muted)
     if p.get("summary"):
         y = widgets.paragraph(surf, p["summary"], x + pad, y + px(2), iw - 2 * pad, 12, pal.text)
+    if p.get("decisive_text"):
+        why = "Decided by: " + "; then ".join(p["decisive_text"]) + "."
+        y = widgets.paragraph(surf, why, x + pad, y + px(2), iw - 2 * pad, 12, pal.accent, bold=True)
     y += px(6)
     for st in p["stages"]:
         name = st.get("label") or STAGE_NAMES.get(st["stage"], st["stage"])
@@ -188,14 +197,15 @@ def _procedure(surf, game, p, pal, x, y, iw) -> int:
         y = widgets.paragraph(surf, name, x + pad + px(14), y, room, 13, pal.text, bold=True) + px(2)
         if res:
             widgets.text(surf, res, (x + iw - pad, y_name), 12,
-                         pal.oppose if st.get("result") in ("blocked", "declined", "refused") else pal.muted,
+                         pal.oppose if st.get("result") in ("blocked", "declined", "refused")
+                         else pal.abstain if st.get("result") == "not chosen" else pal.muted,
                          anchor="topright")
         if st["stage"] == "positions":
             for aid, m in st.get("members", {}).items():
                 pos = m.get("position", "")
                 widgets.text(surf, w.name(aid), (x + pad + px(14), y + px(1)), 13, pal.text)
                 widgets.chip(surf, pos.upper(), (x + pad + px(150), y), pal.position(pos), 10)
-                if m.get("by") == "human":
+                if m.get("by") in ("human", "player"):
                     widgets.text(surf, "player", (x + pad + px(240), y + px(2)), 11, pal.accent)
                 y += px(20)
                 if m.get("why"):

@@ -21,16 +21,34 @@ GLOSSARY = [
                   "not an internal conflict."),
     ("Consensus", "The council decides only if no member opposes. Under the CSTO's rules of 2010 an abstention "
                   "blocks as well: one reluctant member is enough to stop a mission. A scenario can change the rule."),
-    ("Mandate", "What the council agrees to: consultations, logistics support (equipment, helicopters, fuel), "
-                "peacekeeping troops or collective defence. Members vote on the strongest first, then weaker ones."),
+    ("Mandate", "What the council agrees to, mildest first: a statement, consultations, a fact-finding mission led "
+                "by the secretary-general, mediation (between members only), military-technical aid (equipment, "
+                "helicopters, fuel), a collective peacekeeping force, or collective defence. Every measure the "
+                "rules allow is put to the members; of those that pass, they adopt the one they value most."),
+    ("Reading of the crisis", "What the council calls a crisis: a domestic affair, an armed threat to stability, "
+                              "external aggression, a threat from outside, or a border incident. It weighs the "
+                              "evidence, the requester's framing and the members' will together: friends accept "
+                              "an ally's framing, members tied to the other side avoid naming an aggressor."),
+    ("Article invoked", "A request names a treaty article; the article bounds what can be decided (Article 2 "
+                        "allows consultations and aid, not troops)."),
+    ("Chair", "The member chairing the Collective Security Council convenes extraordinary sessions and puts the "
+              "draft decision on the table; it will not table a measure it opposes."),
+    ("Commitments elsewhere", "Forces and attention a state has tied down in another war or crisis: it is less "
+                              "willing to send troops and has fewer to send."),
+    ("Fact-finding mission", "The secretary-general and officers go to see for themselves (Armenia, September "
+                             "2022). Observers on the ground make an attacker ease off."),
+    ("Attack across a border", "A state's army can shell, assault or occupy positions in a neighbour's border "
+                               "region. Soldiers' deaths are counted apart from civilians'. It goes on until a "
+                               "ceasefire."),
     ("Position", "Each member supports, abstains or opposes according to its interests: the fate of a friendly "
                  "government, spill-over, humanitarian concern, the alliance's credibility, cost, precedent and kin. "
                  "The council panel shows the strongest reasons."),
-    ("Framing", "How a government presents its crisis: internal unrest, outside interference, terrorism or a border "
-                "incident. Treaty articles cover some situations and not others; members weigh the evidence."),
+    ("Framing", "How a government presents its crisis: internal unrest, outside interference, terrorism, a border "
+                "incident or aggression by a state. Treaty articles cover some readings and not others."),
     ("CRRF", "The Collective Rapid Reaction Forces, created in 2009: national units earmarked for the CSTO that "
              "can be sent once the council agrees. They need days to get ready and to arrive."),
-    ("Peacekeeping", "Troops sent with the host government's consent to separate the sides and protect civilians."),
+    ("Peacekeeping", "A collective peacekeeping force sent with the host's consent: it guards strategic sites and "
+                     "releases the host's own forces; it does not fight (Kazakhstan, January 2022)."),
     ("Bilateral request", "A government can ask one state directly instead of the organisation: that state decides "
                           "alone, without a council vote."),
     ("Displaced and refugees", "Displaced people fled their homes but stayed in the country; refugees crossed a "

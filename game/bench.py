@@ -59,7 +59,9 @@ def validation_bench() -> list[tuple[str, bool]]:
     from game.scenario.validate_bench import measure_validation
     m = measure_validation()
     return [_line("validate all shipped scenarios, including start-up", m["shipped_s"], 0.5, "s"),
-            _line("validate a generated 1 MB scenario", m["generated_1mb_s"], 0.3, "s")]
+            _line("validate a generated 1 MB scenario", m["generated_1mb_s"], 0.3, "s"),
+            _line(f"validate the slowest hostile file ({m['hostile_worst']})", m["hostile_s"], 2.0, "s"),
+            _line("validate a hostile file: largest peak memory", m["hostile_mb"], 500, "MB")]
 
 
 def ui_bench() -> list[tuple[str, bool]]:

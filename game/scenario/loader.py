@@ -287,8 +287,8 @@ def _bounded(path: Path, problems: list[Problem], unchecked: int = 0) -> list[Pr
     if unchecked:
         parts.append(f"{unchecked:,} list item{'s' if unchecked != 1 else ''} not checked")
     out.append(Problem(str(path), 0, 0, "error" if (more_e or unchecked) else "warning",
-                       f"{MORE}{' and '.join(parts)} (at most {MAX_ERRORS} errors are reported per file: "
-                       "fix these and validate again)"))
+                       f"{MORE}{' and '.join(parts)} (at most {MAX_ERRORS} errors and {MAX_WARNINGS} warnings "
+                       "are reported per file: fix these and validate again)"))
     return out
 
 

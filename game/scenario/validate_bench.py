@@ -3,10 +3,14 @@
 ``measure_validation()`` returns
   shipped_s        -- wall time of `python main.py validate` on every shipped scenario in a fresh
                       subprocess, start-up included (goal <= 0.5 s);
-  generated_1mb_s  -- time to validate a generated ~1 MB scenario in-process (goal <= 0.3 s).
+  generated_1mb_s  -- time to validate a generated ~1 MB scenario in-process (goal <= 0.3 s);
+  hostile_s        -- the slowest `python main.py validate` of a set of hostile files under the
+                      2 MB limit (tiny values, thousands of bad items or references), start-up
+                      included (goal <= 2 s), and hostile_mb, the largest peak memory (goal <= 500 MB).
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -14,7 +18,52 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GOALS = {"shipped_s": 0.5, "generated_1mb_s": 0.3}
+GOALS = {"shipped_s": 0.5, "generated_1mb_s": 0.3, "hostile_s": 2.0, "hostile_mb": 500.0}
+
+HEAD = ("format: 1\nid: hostile\ntitle: T\nsummary: S\nstart_date: 2010-06-10\nend_date: 2010-06-30\n")
+ONE_ACTOR = "  - {id: KG, name: K, kind: government}\n"
+ONE_REGION = "regions:\n  - {id: KG-O, name: Osh, country: KG, population: 5}\n"
+
+
+def hostile_files() -> dict[str, str]:
+    """Files written to be slow or big to validate, each under the 2 MB limit."""
+    return {
+        "2 MB of empty actors": HEAD + "actors:\n" + "- {}\n" * 390_000 + ONE_REGION,
+        "2 MB of empty lists": HEAD + "actors: [" + "[]," * 600_000 + "]\n" + ONE_REGION,
+        "8,000 empty actors": HEAD + "actors:\n" + "  - {}\n" * 8000 + ONE_REGION,
+        "4,000 unknown neighbours": HEAD + "actors:\n" + ONE_ACTOR + "regions:\n  - {id: KG-O, name: Osh, "
+        "country: KG, population: 5, neighbours: [" + ", ".join(f"KG-{i:05d}" for i in range(4000)) + "]}\n",
+        "1,000 regions with bad references": HEAD + "actors:\n" + ONE_ACTOR + "regions:\n" + "".join(
+            f"  - {{id: KG-{i:03d}, name: R{i}, country: KG, population: 5, neighbours: [KG-{i * 7 % 999:03d}x]}}\n"
+            for i in range(1, 1000)),
+    }
+
+
+def _run_measured(args: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak memory in MB) of a fresh process (POSIX; memory 0 elsewhere)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if hasattr(os, "wait4"):
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    else:  # pragma: no cover
+        proc.wait()
+        peak = 0.0
+    return time.perf_counter() - t0, peak
+
+
+def measure_hostile() -> dict:
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in hostile_files().items():
+            path = Path(tmp) / "hostile.yaml"
+            path.write_text(text, encoding="utf-8")
+            out[name] = _run_measured([sys.executable, str(ROOT / "main.py"), "validate", str(path)])
+    worst = max(out, key=lambda k: out[k][0])
+    return {"hostile_s": round(out[worst][0], 3), "hostile_worst": worst,
+            "hostile_mb": round(max(v[1] for v in out.values()), 1),
+            "hostile": {k: (round(t, 3), round(m, 1)) for k, (t, m) in out.items()}}
 
 
 def generated_scenario(target_bytes: int = 1_000_000) -> str:
@@ -90,7 +139,7 @@ def measure_validation() -> dict:
         size = path.stat().st_size
     return {"shipped_s": round(shipped, 3), "shipped_files": len(paths), "shipped_exit": proc.returncode,
             "generated_1mb_s": round(generated, 3), "generated_bytes": size,
-            "generated_errors": len(result.errors), "goals": GOALS}
+            "generated_errors": len(result.errors), **measure_hostile(), "goals": GOALS}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC_PATH = ROOT / "docs" / "scenario-format.md"
 TUTORIAL = ROOT / "scenarios" / "tutorial_batken_2014.yaml"
 EXAMPLE_FILES = [TUTORIAL, ROOT / "scenarios" / "common" / "csto.yaml", ROOT / "scenarios" / "kyrgyzstan_2010.yaml",
-                 Path(__file__).resolve().parent / "template.yaml"]
+                 Path(__file__).resolve().parent / "template.yaml",
+                 *(ROOT / "scenarios" / f"{name}.yaml" for name in ("armenia_2022", "khorog_2012", "kazakhstan_2022",
+                                                                    "kyrgyz_tajik_2022", "tajik_afghan_2021"))]
 _STEP = re.compile(r"^# --- Step (\d+): (.+) ---$", re.M)
 
 INTRO = """\

@@ -139,8 +139,8 @@ class Commitment(Sourced):
 
     name: str = Field(description="What ties it down, e.g. `The war in Ukraine`.")
     load: Fraction = Field(description="Share of its deployable forces and political attention tied down, 0 to 1.")
-    since: dt.date | None = Field(None, description="From this date (omit if before the scenario).")
-    until: dt.date | None = Field(None, description="Until this date (omit if beyond the scenario).")
+    since: dt.date | None = Field(None, description="From this date (omit if before the scenario).", json_schema_extra={"examples": ["2022-02-24"]})
+    until: dt.date | None = Field(None, description="Until this date (omit if beyond the scenario).", json_schema_extra={"examples": ["2023-12-31"]})
 
 
 class Actor(Sourced):
@@ -353,7 +353,7 @@ class HostilitiesEffect(Strict):
 class CeasefireEffect(Strict):
     """Two states stop firing at each other (their operations against each other end)."""
 
-    actors: list[Id] = Field(min_length=2, max_length=2, description="The two states.")
+    actors: list[Id] = Field(min_length=2, max_length=2, description="The two states.", json_schema_extra={"examples": [["KG", "TJ"]]})
 
 
 class BorderEffect(Strict):
@@ -395,7 +395,7 @@ class Effect(Strict):
     border: BorderEffect | None = Field(None, description="Open or close a state's border with a neighbour.")
     options: OptionsEffect | None = Field(None, description="Offer a choice to an actor (a human gets a dialog; the AI picks by `ai_weight`).")
     hostilities: HostilitiesEffect | None = Field(None, description="A state's forces attack a region of another state.", json_schema_extra={"examples": [{"actor": "TJ", "region": "KG-B", "mode": "attack"}]})
-    ceasefire: CeasefireEffect | None = Field(None, description="Two states agree a ceasefire.")
+    ceasefire: CeasefireEffect | None = Field(None, description="Two states agree a ceasefire.", json_schema_extra={"examples": [{"actors": ["AM", "AZ"]}]})
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -532,7 +532,7 @@ class Scenario(Strict):
     objectives: list[Objective] = Field(default_factory=list, description="How each actor is judged at the end.")
     history: History | None = Field(None, description="What actually happened, for the debrief.")
     parameters: Parameters = Field(default_factory=Parameters, description="Coefficients of the crisis dynamics (defaults suit most scenarios).")
-    coefficients: dict[str, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict, description="Overrides of the decision model's named coefficients (see the table in docs/model.md), e.g. `{draft_support_share: 0.6}`. For what-if play and research; historical scenarios keep the defaults.")
+    coefficients: dict[str, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict, description="Overrides of the decision model's named coefficients (see the table in docs/model.md), e.g. `{draft_support_share: 0.6}`. For what-if play and research; historical scenarios keep the defaults.", json_schema_extra={"examples": [{"draft_support_share": 0.6, "treaty_duty_force": 0.15}]})
 
     @field_validator("coefficients")
     @classmethod

@@ -55,6 +55,12 @@ def engine_bench(quick: bool) -> list[tuple[str, bool]]:
     return out
 
 
+def calibrate_bench() -> list[tuple[str, bool]]:
+    """`calibrate` over every historical scenario at 200 runs each, including start-up (goal: 30 s)."""
+    seconds = _subprocess_seconds(["main.py", "calibrate", "--runs", "200"], 1)
+    return [_line("'calibrate' (every historical scenario, 200 runs each)", seconds, 30, "s")]
+
+
 def validation_bench() -> list[tuple[str, bool]]:
     from game.scenario.validate_bench import measure_validation
     m = measure_validation()
@@ -90,7 +96,8 @@ def bench_main(quick: bool = False) -> int:
     _compile_bytecode()
     print("Collective Security benchmarks")
     results: list[tuple[str, bool]] = []
-    for title, part in (("Engine", lambda: engine_bench(quick)), ("Scenario validation", validation_bench),
+    for title, part in (("Engine", lambda: engine_bench(quick)), ("Decision model", calibrate_bench),
+                        ("Scenario validation", validation_bench),
                         ("Interface", ui_bench)):
         print(title)
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pygame
 import pytest
 
+from game.engine.world import LEVEL_OF
 from ui_driver import Driver
 
 ROOT = Path(__file__).resolve().parents[1]

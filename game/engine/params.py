@@ -112,7 +112,7 @@ _TABLE: tuple[Coefficient, ...] = (
     _C("claim_weight", 0.5, "reading",
        "How much the requester's own framing counts toward the reading it claims (times the secretariat's deference).",
        "csto-facts.md item 1; Kazakhstan 2022: 'terrorist gangs trained abroad' accepted"),
-    _C("will_weight", 0.5, "reading",
+    _C("will_weight", 0.7, "reading",
        "How much the members' will to act (or not) pushes the reading toward one that obliges them (or not).",
        "the council accepted an allied incumbent's framing when members wanted to act (2022) and avoided "
        "naming an aggressor when they did not (Armenia 2022)"),

@@ -562,7 +562,7 @@ def plausibility(world: World, cr) -> np.ndarray:
 
     Unrest with no sign of outside direction or organised arms reads as domestic (and a request
     with nothing visible at all leans that way); organised armed groups against the state's own
-    forces read as an armed threat; an attacking army or armed groups directed from abroad read
+    forces, or severe violence in a state losing its grip, read as an armed threat; an attacking army or armed groups directed from abroad read
     as aggression; groups massed across the border, or strong outside direction before any
     violence, as a threat without an attack; a state's fire across a border also fits a border
     incident whose responsibility is disputed.
@@ -573,7 +573,9 @@ def plausibility(world: World, cr) -> np.ndarray:
     unrest = np.maximum(np.minimum(cr.violence * 4.0, 1.0), 0.2)
     out = np.zeros((len(cr.violence), len(SITUATIONS)))
     out[:, pos.INTERNAL] = (1.0 - cr.evidence) * (1.0 - armed) * unrest * calm
-    out[:, pos.ARMED] = armed * calm
+    # Severe violence against a state that is losing its grip is itself an armed threat to its
+    # stability (the case the December 2010 protocol was written for), armed groups or not.
+    out[:, pos.ARMED] = np.maximum(armed, cr.violence * cr.instability) * calm
     out[:, pos.AGGRESSION] = np.maximum(cr.attack, cr.evidence * armed)
     quiet = 1.0 - np.minimum(cr.violence * 4.0, 1.0)
     out[:, pos.THREAT] = np.maximum(cr.pressure, cr.evidence * quiet) * calm * (1.0 - armed)

@@ -347,8 +347,8 @@ def test_council_shows_the_human_vote():
     g = gs.game
     w, st = g.world, g.state
     body = next(o for o in w.org_ids if w.membership[w.o(o), w.a("KG")])
-    st.human_votes[("KG", body)] = (2, "abstain")
+    st.human_votes[("KG", body)] = (LEVEL_OF["logistics_support"], "abstain")
     lines = [t for t, _ in vote_status(w, st, "KG", body)]
     assert lines[0] == "Your vote: support up to logistics support, otherwise abstain."
-    st.proposal[0, w.b(body)] = 1
+    st.proposal[0, w.b(body)] = LEVEL_OF["consultations"]
     assert any("at most consultations" in t for t in [t for t, _ in vote_status(w, st, "KG", body)])

@@ -102,7 +102,9 @@ def _need(world: World, a: int):
         c = f.country(a)
         cope = 0.5 + (c["view"].weakness if c["view"] is not None else 0.5)
         # Foreign troops at home are a last resort: a government first commits its own reserves.
-        last_resort = (0.4 + 0.6 * (1.0 - c["reserve_left"])) * np.minimum(f.state.severe_days[:, a] / 2.0, 1.0)
+        k = world.k
+        last_resort = ((k.last_resort_floor + (1.0 - k.last_resort_floor) * (1.0 - c["reserve_left"]))
+                       * np.minimum(f.state.severe_days[:, a] / k.severe_days_to_ask, 1.0))
         return (c["violence"] * 1.5 + c["instability"] * 0.4) * cope * last_resort + c["pressure"] + c["attack"] * 1.5
     return need
 
@@ -141,11 +143,13 @@ def _score_request(world, a, action, homes):
             asked = (f.state.outcome[:, b] >= 0) | (f.state.req_stage[:, a, b] > 0) | _asked_now(f.state, a)
             # Allied incumbents tend to accept an ally's framing: the hope of a claim is its fit
             # plus the goodwill of the members, times what it can get if accepted.
-            hope = np.minimum(_plausibility(world, c, claim) + 0.5 * friends, 1.0) * reach
+            k = world.k
+            hope = np.minimum(_plausibility(world, c, claim) + k.request_goodwill * friends, 1.0) * reach
             return np.where(names_right,
-                            _w(world, a, "regime_security") * need(f) - world.k.request_threshold
-                            + 0.4 * hope + 0.1 * _w(world, a, "alliance_credibility")
-                            - 0.3 * _w(world, a, "sovereignty") * (1.0 - c["attack"]) - 0.8 * asked, -1.0)
+                            _w(world, a, "regime_security") * need(f) - k.request_threshold
+                            + k.request_hope_weight * hope + 0.1 * _w(world, a, "alliance_credibility")
+                            - k.request_sovereignty * _w(world, a, "sovereignty") * (1.0 - c["attack"])
+                            - 0.8 * asked, -1.0)
         return score
     other = world.a(action.target_body)
     tie = world.ties[a, other]
@@ -155,8 +159,9 @@ def _score_request(world, a, action, homes):
     def score_state(f):
         asked = (f.state.outcome[:, world.b(action.target_body)] >= 0) | _asked_now(f.state, a)
         # One patron's troops weigh more on sovereignty than a collective force's.
-        return (_w(world, a, "regime_security") * need(f) * tie - world.k.request_threshold
-                + 0.4 * 0.85 * tie - 0.4 * _w(world, a, "sovereignty")
+        k = world.k
+        return (_w(world, a, "regime_security") * need(f) * tie - k.request_threshold
+                + k.request_hope_weight * 0.85 * tie - k.patron_sovereignty * _w(world, a, "sovereignty")
                 + 0.2 * _w(world, a, "bilateral_preference") - 0.8 * asked)
     return score_state
 

@@ -169,6 +169,25 @@ _TABLE: tuple[Coefficient, ...] = (
     # --- the AI's requests ----------------------------------------------------------------------
     _C("request_threshold", 0.6, "ai", "How badly a government must need help before its AI asks for it.",
        "judgement"),
+    _C("request_hope_weight", 0.4, "ai",
+       "Weight of what a framing can get (its fit plus the members' goodwill, times what its article allows).",
+       "judgement"),
+    _C("request_goodwill", 0.5, "ai",
+       "How much the members' mean tie to the requester adds to the hope that its framing is accepted.",
+       "Kazakhstan 2022: allied incumbents accepted an ally's framing (csto-facts.md); judgement for the size"),
+    _C("request_sovereignty", 0.3, "ai",
+       "Reluctance, times the government's sovereignty interest, to invite foreign troops when no state attacks it.",
+       "judgement; Tajikistan in 2012 and 2015 asked nobody (csto-facts.md)"),
+    _C("patron_sovereignty", 0.4, "ai",
+       "Reluctance, times sovereignty, to ask one patron rather than the alliance (one state's troops weigh more).",
+       "judgement"),
+    _C("last_resort_floor", 0.4, "ai",
+       "Share of the internal need a government feels before committing its own reserves (foreign troops are a last resort).",
+       "judgement"),
+    _C("severe_days_to_ask", 2.0, "ai",
+       "Days of severe violence before the internal need counts fully: a government first tries its own forces.",
+       "Osh 2010 (plea on 12 June, violence from the night of 10 June) and Kazakhstan 2022 (plea on the night of "
+       "5 January, unrest from 2 January, violence from 4 January) (csto-facts.md)"),
 )
 
 COEFFICIENTS: dict[str, Coefficient] = {c.name: c for c in _TABLE}

@@ -305,8 +305,8 @@ class Decision:
             best_value = np.where(better, value, best_value)
             self.rounds[level] = {"at": at, "positions": positions, "terms": terms, "utility": util,
                                   "source": source, "draftable": draftable, "passed": passed, "value": value}
-        for rnd in self.rounds.values():
-            rnd["adopted"] = rnd["passed"] & (self.decided == [lv for lv, r in self.rounds.items() if r is rnd][0])
+        for level, rnd in self.rounds.items():
+            rnd["adopted"] = rnd["passed"] & (self.decided == level)
 
     def _positions(self, level: int):
         """(R, M) positions, each member's terms and utility, and who decided (AI or player)."""

@@ -51,9 +51,9 @@ def _post_2010(data):
             art["covers"] = POST_2010_ARTICLE_4
 
 
-def _abstention_does_not_block(data):
+def _majority(data):
     for org in data["organisations"]:
-        org.setdefault("rules", {})["abstention_blocks"] = False
+        org.setdefault("rules", {})["decision"] = "majority"
 
 
 def _russia_committed(data):
@@ -106,9 +106,10 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment("treaty rules", "kyrgyzstan_2010", "CSTO", "Article 4 as extended in December 2010, in force in June 2010",
                +1, "the protocol was written so that the CSTO could act in such a crisis (csto-facts.md)", _post_2010),
     Experiment("decision rule", "kyrgyzstan_2010", "CSTO",
-               "with Article 4 extended: abstentions no longer block (the December 2010 rule)",
-               +1, "fewer veto points, more decisions (Tsebelis); the 2010 amendment was meant to loosen consensus",
-               _abstention_does_not_block, base_mutate=_post_2010),
+               "a majority decides instead of consensus (Belarus' 2011 proposal, rejected)",
+               +1, "fewer veto players, more change (Tsebelis)", _majority),
+    Experiment("decision rule", "armenia_2022", "CSTO", "an abstention blocks again, as before December 2010",
+               -1, "more veto points, fewer decisions (Tsebelis)", _abstention_blocks),
     Experiment("ties to the adversary", "armenia_2022", "CSTO", "no member tied to Azerbaijan",
                +1, "veto players: ties to the adversary hold members back (csto-facts.md, item 6)", _no_ties_to("AZ")),
     Experiment("commitments elsewhere", "armenia_2022", "CSTO", "no war in Ukraine tying Russia down",

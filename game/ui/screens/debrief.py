@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.positions import REASON_LABELS
 from game.ui import widgets
 from game.ui.screens.council import STAGE_NAMES, outcome_colour
 from game.ui.widgets import fmt_num, px
@@ -215,7 +216,10 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
         if getattr(hist, "summary", None):
             y = widgets.paragraph(surf, " ".join(str(hist.summary).split()), 0, y, min(width, px(1100)), 15, pal.text) + px(12)
         for t in getattr(hist, "timeline", None) or []:
-            widgets.text(surf, widgets.short_date(str(t.date)), (0, y), 13, pal.accent, bold=True)
+            day = widgets.short_date(str(t.date))
+            if t.date.year != sc.start_date.year:      # the record reaches back or forward in time
+                day += f" {t.date.year}"
+            widgets.text(surf, day, (0, y), 13, pal.accent, bold=True)
             src = f"  [{', '.join(t.sources)}]" if getattr(t, "sources", None) else ""
             y = widgets.paragraph(surf, " ".join(str(t.text).split()) + src, px(92), y, width - px(92), 13, pal.text) + px(6)
         outs = getattr(hist, "outcomes", None) or {}
@@ -229,6 +233,25 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
                                         if game_outs else "no request reached a decision")
             y = widgets.paragraph(surf, line, 0, y, width, 14, pal.accent, bold=True)
             y = widgets.paragraph(surf, line2, 0, y, width, 14, pal.text, bold=True) + px(8)
+        for dec in getattr(hist, "decisions", None) or []:
+            y += px(6)
+            real = " or ".join(o.replace("_", " ") for o in dec.outcome) + (", with troops" if dec.troops else ", no troops")
+            when = f" ({widgets.short_date(dec.date.isoformat())})" if dec.date else ""
+            why = "; ".join(REASON_LABELS.get(f, f.replace("_", " ")) for f in dec.factors)
+            y = widgets.paragraph(surf, f"What {w.phrase(dec.body)} really did: {real}{when}"
+                                  + (f" — the sources' reasons: {why}." if why else "."), 0, y, width, 14, pal.accent,
+                                  bold=True)
+            mine = [p for p in g.decisions() if p["body"] == dec.body]
+            if mine:
+                last = mine[-1]
+                because = "; then ".join(last.get("decisive_text", []))
+                line = (f"In this game: {last['outcome'].replace('_', ' ')} on {widgets.short_date(last['date'])}"
+                        + (f" — decided by {because}." if because else "."))
+            else:
+                line = f"In this game nobody asked {w.phrase(dec.body)} to decide."
+            y = widgets.paragraph(surf, line, 0, y, width, 14, pal.text, bold=True)
+            if dec.note:
+                y = widgets.paragraph(surf, " ".join(dec.note.split()), 0, y, width, 13, pal.muted)
         for key in ("deaths", "displaced", "refugees"):
             rng = getattr(hist, key, None)
             if rng is not None and getattr(rng, "note", None):

@@ -11,17 +11,13 @@ from game.engine.fastmath import clip
 from game.engine.state import DEPLOYED, State
 from game.engine.world import World
 
-GOVERNMENT_EFFECTIVENESS = 0.5
-RECRUITMENT = 0.003
-ARMED_VIOLENCE = 0.05
-BORDER_RELAXATION = 0.01
 
 
 def presence(world: World, state: State) -> np.ndarray:
     """(R, N) effective security presence in units of ``security_scale`` per 100,000 people."""
     p = world.params
     equipment = np.maximum(state.equipment, world.equipment_floor)[:, world.region_country]  # (R, N)
-    troops = state.security * GOVERNMENT_EFFECTIVENESS * (1.0 + equipment)
+    troops = state.security * world.k.government_effectiveness * (1.0 + equipment)
     deployed = state.force_status == DEPLOYED
     if deployed.any():
         eff = np.where(deployed, state.force_strength * world.force_effectiveness[None, :], 0.0)
@@ -53,7 +49,7 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
             _fight(world, state, war)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
     _count_severe_days(world, state, days)
-    state.hostile_memory = np.maximum(state.hostile_memory * HOSTILE_MEMORY ** days, state.hostile)
+    state.hostile_memory = np.maximum(state.hostile_memory * world.k.hostile_memory ** days, state.hostile)
     state.equipment *= 0.97 ** days
     state.aid *= 0.93 ** days
 
@@ -72,7 +68,7 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
     if len(world.group_ids):
         _move_groups(world, state, units)
         gs = state.group_strength
-        gs *= 1.0 + RECRUITMENT * ((1 - s) * (1 - state.control))[:, None, :]
+        gs *= 1.0 + world.k.recruitment * ((1 - s) * (1 - state.control))[:, None, :]
         gs *= clip(1.0 - p.attrition * units, 0.0, 1.0)[:, None, :]
         fighters = gs.sum(axis=1)
         organised = clip(fighters / (pop0 / 1e5) / 50.0, 0.0, 1.0)
@@ -81,7 +77,7 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
     remaining = clip(state.population / pop0 - state.displaced / pop0, 0.0, 1.0)
     fuel = p.escalation * ten * (1.0 - s) * v * (1.0 - v) * remaining
     spread = p.spread * ten * (v @ world.adjacency) / deg
-    armed = ARMED_VIOLENCE * organised * (1.0 - v)
+    armed = world.k.armed_violence * organised * (1.0 - v)
     shock = rng.normal(0.0, p.noise, (R, N)) * v
     new_v = v + fuel + spread + armed - p.decay * v - p.suppression * units * v + shock
     new_v = clip(new_v, 0.0, 1.0)
@@ -117,20 +113,14 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
                             + 0.02 * clip(units, 0, 1) * (1.0 - state.control), 0.0, 1.0)
     state.violence = new_v
     # Reinforced borders slip back toward their peacetime level without upkeep.
-    state.border_security += BORDER_RELAXATION * (world.border_security0 - state.border_security)
-
-
-#: Share of the memory of an attack kept per day after the firing stops.
-HOSTILE_MEMORY = 0.85
-#: Violence from which a state's crisis counts as severe (for how long a government has coped alone).
-SEVERE_VIOLENCE = 0.25
+    state.border_security += world.k.border_relaxation * (world.border_security0 - state.border_security)
 
 
 def _count_severe_days(world: World, state: State, days: int) -> None:
     """Days in a row each state's worst violence has stayed severe (reset when it falls below)."""
     worst = np.zeros_like(state.severe_days)
     np.maximum.at(worst.T, world.region_country, state.violence.T)
-    state.severe_days = np.where(worst >= SEVERE_VIOLENCE, state.severe_days + days, 0.0)
+    state.severe_days = np.where(worst >= world.k.severe_violence, state.severe_days + days, 0.0)
 
 
 def _front(world: World, state: State):

@@ -174,7 +174,8 @@ def spillover_threat(world: World, state: State, member: int, crisis: CrisisView
     capacity = max(world.actor(world.actor_ids[member]).refugee_capacity, 1)
     fighters_near = (state.group_strength.sum(axis=1) @ world.adjacency[:, own]).sum(axis=1)
     guard = np.maximum(state.security[:, own].sum(axis=1), 1.0)
-    return clip(near_violence + refugees / capacity * 0.5 + fighters_near / (fighters_near + guard), 0.0, 1.0)
+    return clip(near_violence + refugees / capacity * world.k.refugee_spillover
+                + fighters_near / (fighters_near + guard), 0.0, 1.0)
 
 
 @dataclass
@@ -214,12 +215,12 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
     crisis = ctx.crisis
     w = world.interests[member]
     if member == ctx.requester:
-        return {"requester": np.full(R, k.requester_base + 0.4 * w[K["regime_security"]])}
+        return {"requester": np.full(R, k.requester_base + k.requester_regime * w[K["regime_security"]])}
     if member == crisis.state:          # someone else asked about this member's own crisis
         # In a domestic affair it refuses to have it taken up; against a threat from outside it
         # welcomes the help as if it had asked.
         refuse = -k.host_refusal_weight * (0.3 + 0.7 * w[K["sovereignty"]])
-        welcome = k.requester_base + 0.4 * w[K["regime_security"]]
+        welcome = k.requester_base + k.requester_regime * w[K["regime_security"]]
         return {"host_refusal": np.where(ctx.reading == INTERNAL, refuse, 0.0),
                 "requester": np.where(ctx.reading == INTERNAL, 0.0, welcome)}
     effect = k.level_effect[level]
@@ -232,7 +233,8 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
     contributes = float(ctx.contributors[member])
     tie = max(world.ties[member, crisis.state], 0.0)
     danger = np.maximum(np.maximum(crisis.instability, crisis.pressure), crisis.attack)   # to the ally's state
-    stake = clip(crisis.severity * 3.0 + crisis.instability * 0.2 + crisis.pressure, 0.0, 1.0)
+    stake = clip(crisis.severity * k.stake_severity + crisis.instability * k.stake_instability + crisis.pressure,
+                 0.0, 1.0)
     kin = float(world.kin_share[member, crisis.regions].max()) if len(crisis.regions) else 0.0
     load = world.commitment_load[member]
     adversary = ctx.adversary
@@ -252,10 +254,10 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
         "adversary": -k.adversary_weight * adv_tie * k.level_side[level],
     }
     if level >= AID_LEVEL:
-        share = 1.0 if troops else 0.5      # aid is shared among donors; troops fall on contributors
+        share = 1.0 if troops else k.aid_cost_share      # aid is shared among donors; troops fall on contributors
         terms["cost"] = (-w[K["cost_aversion"]] * k.level_cost[level] * troop_risk(world, crisis, level)
                          * (contributes if troops else share))
-        terms["commitments"] = -k.commitment_weight * load * (contributes if troops else 0.2) * np.ones(R)
+        terms["commitments"] = -k.commitment_weight * load * (contributes if troops else k.commitment_aid_share) * np.ones(R)
     flag = 1.0 - k.collective_flag_discount * in_body
     terms["precedent"] = -k.precedent_weight * w[K["non_interference"]] * ctx.domestic * k.level_intrusion[level] * flag
     if troops and ctx.lead >= 0:
@@ -274,7 +276,7 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
 def alignment(world: World, member: int, lead: int, lead_utility: np.ndarray) -> np.ndarray:
     """(R,) a member's pull toward the leading member's position (its tie to the lead times the lead's stance)."""
     tie = max(world.ties[member, lead], 0.0)
-    return world.k.alignment_weight * tie * np.tanh(lead_utility / 0.1)
+    return world.k.alignment_weight * tie * np.tanh(lead_utility / world.k.alignment_scale)
 
 
 def explain(terms: dict[str, np.ndarray], run: int = 0, top: int = 3) -> str:

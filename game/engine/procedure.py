@@ -181,7 +181,7 @@ class Decision:
             for m in others:
                 vote = self.state.human_votes.get((w.actor_ids[m], self.body))
                 if vote is not None:           # a player's declared vote is its will
-                    wills.append(np.full(R, 0.3 if vote[0] >= TROOP_LEVEL else -0.3))
+                    wills.append(np.full(R, k.player_will if vote[0] >= TROOP_LEVEL else -k.player_will))
                 else:
                     wills.append(sum(member_utility(w, self.state, m, TROOP_LEVEL, ctx).values()))
             will = np.mean(wills, axis=0)
@@ -694,6 +694,5 @@ def _apply_measures(world: World, state: State, d: Decision) -> None:
                 runs = both & (adv == a)
                 state.hostile[np.ix_(runs, [d.c], world.regions_of(int(a)))] *= k.mediation_restraint
     aid = d.mask & (lvl >= AID_LEVEL)
-    state.equipment[aid, d.q if d.c == d.q else d.c] = np.minimum(
-        state.equipment[aid, d.q if d.c == d.q else d.c] + 0.3, 1.0)
-    state.aid[np.ix_(aid, regs)] += 0.2
+    state.equipment[aid, d.c] = np.minimum(state.equipment[aid, d.c] + k.aid_equipment, 1.0)
+    state.aid[np.ix_(aid, regs)] += k.aid_relief

@@ -334,3 +334,75 @@ def test_run_json_lists_the_events_with_dates_and_choices():
     assert doc["events"] and all({"turn", "date", "event", "title", "news"} <= set(e) for e in doc["events"])
     appeal = [e for e in doc["events"] if e["event"] == "kyrgyz_appeal"]
     assert appeal and appeal[0]["choices"][0]["chosen"] and appeal[0]["choices"][0]["actor"] == "KG"
+
+
+# --- what the validator accepts, the game plays -------------------------------------------------
+def _numeric_paths(data, schema):
+    """(location, JSON Schema node) of every number in ``data`` (the first two items of each list)."""
+    defs = schema["$defs"]
+    out = []
+
+    def walk(value, sch, path):
+        if "$ref" in sch:
+            sch = defs[sch["$ref"].split("/")[-1]]
+        if "anyOf" in sch:
+            for x in sch["anyOf"]:
+                if x.get("type") != "null":
+                    return walk(value, x, path)
+            return None
+        if isinstance(value, dict) and "properties" in sch:
+            for k, v in sch["properties"].items():
+                if k in value:
+                    walk(value[k], v, path + (k,))
+        elif isinstance(value, dict) and isinstance(sch.get("additionalProperties"), dict):
+            for k in value:
+                walk(value[k], sch["additionalProperties"], path + (k,))
+        elif isinstance(value, list) and "items" in sch:
+            for i, v in enumerate(value[:2]):
+                walk(v, sch["items"], path + (i,))
+        elif sch.get("type") in ("number", "integer") and isinstance(value, (int, float)) \
+                and not isinstance(value, bool):
+            out.append((path, sch))
+    walk(data, schema, ())
+    return out
+
+
+@pytest.mark.parametrize("end", ["maximum", "minimum"])
+def test_the_game_plays_every_number_at_its_bound(end):
+    """Every number at the end of its range at once: the game runs to the end, JSON stays JSON
+    (the bounds are what keeps 10**400 and .inf from crashing or silently changing the game)."""
+    import copy
+    import warnings
+
+    from game.cli import run_report
+    from game.engine.game import Game
+    from game.scenario.loader import load_scenario
+    from game.scenario.schema import Scenario
+    from game.scenario.tools import json_schema
+    data = load_scenario("kyrgyzstan_2010").scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    paths = _numeric_paths(data, json_schema())
+    assert len(paths) > 80
+    d = copy.deepcopy(data)
+    for path, sch in paths:
+        lim = sch.get(end)
+        if lim is None:
+            lim = sch.get("exclusive" + end.capitalize())
+            lim = lim - 1 if end == "maximum" else lim + (1 if sch["type"] == "integer" else 1e-3)
+        node = d
+        for p in path[:-1]:
+            node = node[p]
+        node[path[-1]] = int(lim) if sch["type"] == "integer" else float(lim)
+    d.pop("history", None)  # its ranges must keep low <= high
+    sc = Scenario.model_validate(d)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow, no NaN on the way
+        g = Game(sc, seed=0)
+        g.run_to_end()
+        json.dumps(run_report(g), allow_nan=False)
+
+
+def test_a_duplicate_key_does_not_hide_other_problems(tmp_path):
+    text = BASE.replace("title: Hostile input\n", "title: Hostile input\ntitle: Again\n").replace("summary:", "sumary:")
+    msgs = messages(check(tmp_path, text), "error")
+    assert any(m.startswith("duplicate key 'title'") for m in msgs)
+    assert any("unknown key 'sumary'; did you mean 'summary'?" in m for m in msgs)

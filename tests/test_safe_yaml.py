@@ -174,7 +174,8 @@ def test_fuzz_text(text):
 
 
 # PyYAML's emitter (not the loader) cannot round-trip NEL / LS / PS line breaks with allow_unicode.
-TEXT = st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",))
+# (Control and format characters are refused in texts, even written as escapes; see test_escaped_controls.)
+TEXT = st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs", "Cc", "Cf"))
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(TEXT, max_size=20))
 DATA = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=5),
                                                     st.dictionaries(st.text(TEXT, max_size=10), kids, max_size=5)),
@@ -217,9 +218,9 @@ def test_roundtrip_and_locate(data, flow):
         assert doc.locate_key(loc) == (want.start_mark.line + 1, want.start_mark.column + 1), loc
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=8), st.integers(), min_size=1, max_size=5))
+@given(st.dictionaries(st.text(TEXT, min_size=1, max_size=8), st.integers(), min_size=1, max_size=5))
 def test_locate_missing_and_unknown(data):
-    doc = load_yaml_text(yaml.safe_dump({"outer": data}))
+    doc = load_yaml_text(dump({"outer": data}))
     assert doc.locate(("outer", "\0missing")) == doc.locate(("outer",))
     assert doc.locate(("outer", "\0missing", 3, "x")) == doc.locate(("outer",))
     assert doc.locate_key(("outer",)) == (1, 1)
@@ -317,11 +318,32 @@ def _doc(scalars, shape):
     return "[" + ", ".join(scalars) + "]\n"
 
 
+def _has_refused_text(x) -> bool:
+    if isinstance(x, str):
+        return sy._ESCAPED_BAD.search(x) is not None
+    if isinstance(x, dict):
+        return any(_has_refused_text(k) or _has_refused_text(v) for k, v in x.items())
+    if isinstance(x, list):
+        return any(_has_refused_text(v) for v in x)
+    return False
+
+
+def test_escaped_controls_refused():
+    for text in ['a: "x\\u202Ey"\n', 'a: "bell\\a"\n', '"k\\x00": 1\n']:
+        with pytest.raises(YamlFileError, match="invisible character"):
+            load_yaml_text(text)
+    assert load_yaml_text('a: "tab\\tand\\nline \\u00e9"\n').data == {"a": "tab\tand\nline é"}
+
+
 def check_same(text, loader):
     """Same data as PyYAML's loader reading YAML 1.2 core scalars (``sy.core_loader``), which is
     how safe_yaml types plain scalars (it cannot construct a plain "=" — safe_yaml keeps it as text)."""
     try:
         want = yaml.load(text, Loader=sy.core_loader(loader))
+        if _has_refused_text(want):  # safe_yaml refuses control characters even written as escapes
+            with using(loader), pytest.raises(YamlFileError, match="invisible character"):
+                load_yaml_text(text)
+            return
     except yaml.YAMLError:
         with using(loader), pytest.raises(YamlFileError):
             load_yaml_text(text)

@@ -90,7 +90,7 @@ def test_run_json_is_byte_identical_for_the_same_seed():
 
 @pytest.mark.parametrize("args, needle", [
     (["run", "no_such_scenario"], "unknown scenario"),
-    (["run", "missing.yaml"], "no such file"),
+    (["run", "missing.yaml"], "does not exist"),
     (["run", "kyrgyzstan_2010", "--turns", "0"], "--turns"),
     (["run", "kyrgyzstan_2010", "--bogus"], "unrecognized arguments"),
     (["frobnicate"], "invalid choice"),

@@ -17,6 +17,7 @@ import numpy as np
 
 from game.engine.fastmath import clip
 from game.engine.state import DEPLOYED, State
+from game.engine.reasons import PROCEDURE_LABELS, REASON_CODES, REASON_LABELS, TERM_LABELS  # noqa: F401
 from game.engine.world import INTEREST_KEYS, LEVEL_OF, SITUATIONS, World
 
 K = {k: i for i, k in enumerate(INTEREST_KEYS)}
@@ -26,36 +27,7 @@ AID_LEVEL = LEVEL_OF["logistics_support"]
 MEDIATION_LEVEL = LEVEL_OF["mediation"]
 INTERNAL, ARMED, AGGRESSION, THREAT, INCIDENT = range(len(SITUATIONS))
 
-TERM_LABELS = {
-    "regime": "support for a friendly government in danger",
-    "spillover": "threat of spill-over to its own territory",
-    "humanitarian": "humanitarian concern",
-    "credibility": "the alliance's credibility",
-    "duty": "the treaty duty to consult and assist",
-    "influence": "regional influence",
-    "cost": "cost and risk to its own troops",
-    "commitments": "forces and attention tied down elsewhere",
-    "precedent": "precedent of interfering in internal affairs",
-    "rivalry": "wariness of foreign troops near its borders",
-    "kin": "protection of its co-ethnics",
-    "bilateral": "preference for acting on its own terms",
-    "adversary": "ties to the other side",
-    "host_refusal": "its own crisis, and it did not ask",
-    "alignment": "following the leading member's position",
-    "requester": "it made the request",
-}
-#: Reasons of the procedure itself (not a member's utility).
-PROCEDURE_LABELS = {
-    "legal_basis": "what the treaty in force allows",
-    "reading": "how the council read the crisis",
-    "member_conflict": "a conflict between two members: mediation only",
-    "host_consent": "the member concerned did not ask",
-    "no_request": "nobody asked",
-    "no_session": "too few members wanted a session",
-}
-REASON_CODES: tuple[str, ...] = tuple(TERM_LABELS) + tuple(PROCEDURE_LABELS)
 REASON_INDEX = {c: i for i, c in enumerate(REASON_CODES)}
-REASON_LABELS = {**TERM_LABELS, **PROCEDURE_LABELS}
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError, create_model
 
+from game.engine.reasons import REASON_CODES  # the council's reason codes, which history factors name
 from game.scenario.messages import Suggester
 from game.scenario.safe_yaml import LoadedYaml, Problem
 from game.scenario.schema import (Actor, Agreement, Effect, Event, Force, History, Objective, Organisation, Region,
@@ -33,10 +34,6 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
 }
 FRACTION_FIGURES = {"violence", "stability", "border_security", "control", "tension"}
 STATE_KINDS = ("government", "state")
-#: The council's reason codes (docs/model.md), which `history.decisions[].factors` name.
-REASON_CODES = ("regime", "spillover", "humanitarian", "credibility", "duty", "influence", "cost", "precedent",
-                "rivalry", "kin", "bilateral", "adversary", "commitments", "host_refusal", "requester",
-                "legal_basis", "reading", "member_conflict", "no_request", "host_consent")
 #: A scenario longer than this many turns gets a warning (a typo in `end_date`?); longer than
 #: ``MAX_TURNS`` is an error.
 LONG_TURNS = 400

@@ -59,7 +59,8 @@ descriptions and underline mistakes as you type. `python main.py schema --out F`
 Contents: [Tutorial](#tutorial-a-scenario-step-by-step) ·
 [Events](#events-conditions-and-effects) · [Sharing definitions: extends](#sharing-definitions-extends) ·
 [Format versions](#format-versions) · [Values: types, numbers and dates](#values-types-numbers-and-dates) ·
-[How a scenario plays](#how-a-scenario-plays) · [The validator](#the-validator) ·
+[How a scenario plays](#how-a-scenario-plays) ·
+[Writing a crisis the council can weigh](#writing-a-crisis-the-council-can-weigh) · [The validator](#the-validator) ·
 [Regions on the map](#regions-on-the-map) · [Reference](#reference)
 """
 
@@ -226,6 +227,56 @@ A few rules of the game that shape what a scenario does:
   `events` list (each event that fired: turn, date, id, title, the option chosen for each
   `options` effect and its news) and the action log, so you can see when an event's request was
   made and what came of it. The same seed always gives the same output.
+
+## Writing a crisis the council can weigh
+
+The alliance's decision is not written in the file: the engine reads the facts you give and
+weighs them as the council would (docs/model.md explains every step). State the facts; never a
+verdict. What the decision reads, and where you write it:
+
+- **What happens, where.** The crisis is measured in the regions it touches, so put on the map
+  the regions where it happens and their neighbours that matter; calm regions far away change
+  nothing. Violence, stability, tension (between communities) and control are per region, and
+  events change them by date (`change:`).
+- **Who fights.** Armed groups (`kind: armed_group`) with their `strength` in fighters, their
+  `bases`, and `external_support` (how far they are armed and directed from abroad: the evidence of
+  outside direction the council weighs). If a state is known to arm or direct a group, name it in
+  `sponsor:` — members' ties to it then count. A government's own police and troops go in each
+  region's `security_forces` and its `reserve_troops`: the armed challenge is fighters against
+  these, so a few hundred gunmen against a capable state read differently from thousands against a
+  weak one. Severe violence in a state that is losing its grip also reads as an armed threat to
+  its stability, with or without an armed group.
+- **A state's army attacking.** Use an event with `hostilities: {actor, region, mode}` (`shell`,
+  `attack` or `occupy`; the region must border the attacker's regions) on the day it happened, and
+  `ceasefire: {actors: [A, B]}` when one was agreed. Give both sides' border regions realistic
+  `security_forces`: soldiers die in proportion to the other side's troops in contact. The
+  attacker may be outside the alliance or a member: between two members the alliance can only
+  speak, consult, send a mission and mediate.
+- **The request.** If a government really asked, script it as it was made: `request: {actor,
+  target, article, framing, against}` on the date, guarded by `not: {action: {actor: X, kind:
+  request_assistance, target: ORG}}`. The **article** invoked bounds what can be decided (an
+  Article 2 request cannot end in collective defence). The **framing** is the government's claim —
+  `internal_unrest`, `outside_interference`, `terrorism`, `border_incident` or `aggression` (an armed
+  attack by a state); the council accepts it when the members want to act and reads the crisis its
+  own way when they do not. Name the adversary in `against` if the request did; the engine finds
+  the attacker or sponsor anyway. A member calling for action about another member's crisis writes
+  `about:` (without that member's own request, a domestic affair gets words at most). If nobody
+  asked, script nothing: the computer's governments ask by themselves when they need to.
+- **The members.** Their `interests` (what each cares about, 0-1) and `ties` (-1 to 1, including
+  ties to a non-member on the other side) come from each government's public positions; say why
+  in a comment. Forces and attention tied down elsewhere (another war) go in `commitments:` with a
+  `load`. The organisation's `members`, `observers`, `chair`, `rules` (`decision`,
+  `abstention_blocks` — an abstention blocked the CSTO until December 2010 — and the `articles`
+  in force with what each `covers` and its `max_mandate`) set the procedure; `forces` lists the
+  contingents earmarked for it (only these are sent by a collective decision), each with its real
+  owner, `kind` and `home`; leave `readiness_days` out unless a source gives it.
+- **What really happened.** `history.decisions` records, for each body, the outcome (a list when
+  the sources cannot tell two apart: `[statement, mediation]`), `troops`, the `date`, and the
+  `factors` the sources name, as reason codes: `regime`, `spillover`, `humanitarian`, `credibility`,
+  `duty`, `influence`, `cost`, `commitments`, `precedent`, `rivalry`, `kin`, `bilateral`,
+  `adversary`, `alignment`, `host_refusal`, `requester`, `legal_basis`, `reading`,
+  `member_conflict`, `no_request`, `host_consent`, `no_session`. `python main.py calibrate FILE`
+  then plays it 200 times and shows how often the model did what really happened, when, and why.
 """
 
 VALIDATOR = """\

@@ -191,8 +191,8 @@ def check_file(path: Path | str) -> CheckResult:
 def _check_file(path: Path) -> CheckResult:
     loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=())
     library = data.pop("library", False) is True
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    fatal = [p for p in problems if p.severity == "error" and not p.message.startswith("duplicate key ")]
+    if fatal:  # a duplicate key keeps its first value: the rest of the file is still checked
         return CheckResult(path, None, _bounded(path, _filtered(problems)), library=library)
     from game.scenario.checks import cross_check, library_model  # local: checks imports this module
     model = library_model() if library else Scenario
@@ -294,7 +294,7 @@ def _bounded(path: Path, problems: list[Problem], unchecked: int = 0) -> list[Pr
 
 def _read_file(path: Path) -> LoadedYaml:
     try:
-        return load_yaml_file(path)
+        return load_yaml_file(path, keep_going=True)
     except YamlFileError as exc:
         raise ScenarioError(exc.problems, exc.unreadable) from None
 
@@ -308,7 +308,7 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
     """
     problems: list[Problem] = []
     loaded = _read_file(path)
-    problems += loaded.warnings
+    problems += loaded.warnings + loaded.errors
     data = loaded.data
     if not isinstance(data, dict):
         raise ScenarioError([Problem(str(path), 1, 1, "error",

@@ -148,6 +148,10 @@ def core_loader(base: type = None) -> type:
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # Invisible characters that reorder or hide the text around them ("Trojan source"): never needed in a scenario.
 _BIDI = re.compile("[\u202A-\u202E\u2066-\u2069]")
+# What a double-quoted escape may put in a text that the file itself may not hold (tab and line
+# breaks are fine): C0/C1 controls, DEL, the direction overrides, and surrogates or BOMs.
+_ESCAPED_BAD = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\u202A-\u202E\u2066-\u2069"
+                          "\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]")
 _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("mapping values are not allowed", "is a ':' missing a space after a key, or does a value containing ': ' need quotes?"),
     ("could not find expected ':'", "is a 'key: value' line missing its ':', or a quote not closed?"),
@@ -268,6 +272,7 @@ class LoadedYaml:
                  warnings: list[Problem] | None = None, *, positions: Any = None, text: str | None = None):
         self.data, self.path = data, path
         self.warnings = list(warnings or [])
+        self.errors: list[Problem] = []  # errors that left the data usable (``keep_going``)
         self._root, self._text = root, text
         if positions is None and root is not None:
             positions = _positions_from_node(root)
@@ -405,6 +410,7 @@ class _Builder:
     def __init__(self, path: str, max_depth: int, max_alias_expansions: int, resolvers: dict):
         self.path, self.max_depth, self.budget = path, max_depth, max_alias_expansions
         self.problems: list[Problem] = []
+        self.recoverable: set[int] = set()  # ids of errors after which the data is still usable
         self.counts: dict[str, int] = {}
         self.mute = 0  # > 0 inside nodes the composed-graph builder would never have built
         self.resolvers = resolvers
@@ -509,6 +515,11 @@ class _Builder:
 
             if t is ScalarEvent:
                 value, tag = ev.value, ev.tag
+                if ev.style == '"' and _ESCAPED_BAD.search(value) is not None:  # "\a", "\u202e" and the like
+                    bad = _ESCAPED_BAD.search(value).group()
+                    report(ev.start_mark, f"this text holds the invisible character U+{ord(bad):04X} (written as an "
+                           "escape); names and texts may not hold control or direction-override characters: "
+                           "remove it")
                 if tag is None and ev.anchor is None:
                     if ev.implicit[0] and (wildcard or value[:1] in first):
                         tag, res = plain.get(value) or resolve(value)
@@ -726,8 +737,11 @@ class _Builder:
         return _VALUE, k, mark
 
     def duplicate(self, key: str, ents: dict, mark) -> None:
+        before = len(self.problems)
         self.report(mark, f"duplicate key {key!r} (first defined on line {ents[key][0].line + 1}); "
                     "remove or rename one of them")
+        if len(self.problems) > before:  # the first value is kept: the rest of the file can still be checked
+            self.recoverable.add(id(self.problems[-1]))
 
     def merge_value(self, f: _Frame, value: Any, pos, mark) -> int:
         """The value of a merge key ('<<') is read; returns the mapping's next state."""
@@ -789,7 +803,8 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alias_expansions: int) -> LoadedYaml:
+def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alias_expansions: int,
+          keep_going: bool = False) -> LoadedYaml:
     def fail(message: str, line: int = 0, col: int = 0):
         raise YamlFileError([Problem(path, line, col, "error", message)], unreadable=True)
 
@@ -832,10 +847,12 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
         raise YamlFileError([Problem(path, 0, 0, "error",
                                      "the file is empty (it holds no YAML data, only blank lines or comments)")])
     errors = [p for p in builder.problems if p.severity == "error"]
-    if errors:
+    if errors and (not keep_going or any(id(p) not in builder.recoverable for p in errors)):
         raise YamlFileError(sorted(errors, key=lambda p: (p.line, p.col)))
-    return LoadedYaml(value, None, path, [p for p in builder.problems if p.severity != "error"],
-                      positions=positions, text=text)
+    loaded = LoadedYaml(value, None, path, [p for p in builder.problems if p.severity != "error"],
+                        positions=positions, text=text)
+    loaded.errors = errors
+    return loaded
 
 
 def _build(text: str, path: str, max_depth: int, max_alias_expansions: int, loader_class):
@@ -852,10 +869,14 @@ def _build(text: str, path: str, max_depth: int, max_alias_expansions: int, load
 
 
 def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_bytes: int = 2_000_000,
-                   max_depth: int = 64, max_alias_expansions: int = 10_000) -> LoadedYaml:
-    """Load one YAML document from text or bytes; raises only :class:`YamlFileError`."""
+                   max_depth: int = 64, max_alias_expansions: int = 10_000, keep_going: bool = False) -> LoadedYaml:
+    """Load one YAML document from text or bytes; raises only :class:`YamlFileError`.
+
+    With ``keep_going``, errors that leave the data usable (a duplicate key: its first value is
+    kept) are returned in ``LoadedYaml.errors`` instead of raised, so that the rest of the file
+    can be checked too."""
     try:
-        return _load(text_or_bytes, path, max_bytes, max_depth, max_alias_expansions)
+        return _load(text_or_bytes, path, max_bytes, max_depth, max_alias_expansions, keep_going)
     except YamlFileError:
         raise
     except yaml.YAMLError as e:
@@ -937,9 +958,9 @@ def read_regular_file(path, max_bytes: int) -> bytes:
 
 
 def load_yaml_file(path, *, max_bytes: int = 2_000_000, max_depth: int = 64,
-                   max_alias_expansions: int = 10_000) -> LoadedYaml:
+                   max_alias_expansions: int = 10_000, keep_going: bool = False) -> LoadedYaml:
     """Read and load the YAML file at ``path`` (regular files only; at most ``max_bytes + 1``
     bytes are read)."""
     data = read_regular_file(path, max_bytes)
     return load_yaml_text(data, str(path), max_bytes=max_bytes, max_depth=max_depth,
-                          max_alias_expansions=max_alias_expansions)
+                          max_alias_expansions=max_alias_expansions, keep_going=keep_going)

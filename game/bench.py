@@ -55,6 +55,68 @@ def engine_bench(quick: bool) -> list[tuple[str, bool]]:
     return out
 
 
+def _line_at_least(label: str, value: float, goal: float, unit: str) -> tuple[str, bool]:
+    ok = value >= goal
+    return f"  {label:58s} {value:9.0f} {unit:3s} (goal >= {goal:g} {unit})  {'PASS' if ok else 'MISS'}", ok
+
+
+def _child_peak_mb(code: str) -> tuple[float, str]:
+    """Peak resident memory (MB) of a fresh Python process running ``code``, and what it printed."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(peak, before) / 1024.0, out.stdout.strip()
+
+
+def _batch_json(*args: str) -> dict:
+    """`main.py batch ... --json` in a fresh process (one BLAS thread per process, as users get it)."""
+    import json
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    out = subprocess.run([sys.executable, "main.py", "batch", *args, "--json", "--quiet"], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def batch_bench(quick: bool) -> list[tuple[str, bool]]:
+    """`batch` on kyrgyzstan_2010, AI in every seat, every rule: playouts a second (the issue's headline:
+    50,000 a second on this 2-core machine) and the ratio to a loop of single games measured in the same
+    run; peak memory of 100,000 runs; a "What if?" of 10,000 runs from a turn of a save."""
+    import tempfile
+
+    from game.engine.game import Game
+    from game.scenario.loader import load_scenario
+    from game.ui.saves import write_save
+    sc = load_scenario("kyrgyzstan_2010").scenario
+    singles = 5 if quick else 20
+    t = time.perf_counter()
+    for seed in range(singles):
+        Game(sc, seed=seed).run_to_end()
+    single_rate = singles / (time.perf_counter() - t)
+    runs = 10_000 if quick else 20_000
+    rate = _batch_json("kyrgyzstan_2010", "--runs", str(runs))["playouts_per_second"]
+    one = _batch_json("kyrgyzstan_2010", "--runs", "5000", "--workers", "1")["playouts_per_second"]
+    out = [_line_at_least(f"batch: playouts per second ({runs:,} runs, {os.cpu_count()} processes)", rate, 50_000, "/s"),
+           (f"  {'batch: playouts per second in one process (5,000 runs)':58s} {one:9.0f} /s    (information)", True),
+           (f"  {'batch: ratio to a loop of single games':58s} {rate / single_rate:9.0f} x    "
+            f"(information; single games: {single_rate:.1f}/s)", True)]
+    n = 20_000 if quick else 100_000
+    code = ("from game.engine.batch import BatchSpec, run_batch\n"
+            "from game.scenario.loader import load_scenario\n"
+            f"r = run_batch(BatchSpec(load_scenario('kyrgyzstan_2010').scenario, runs={n}, seed=0))\n"
+            "print(r.runs)")
+    peak, _ = _child_peak_mb(code)
+    out.append(_line(f"batch: peak memory of {n:,} runs (chunks of 5,000, one process)", peak, 1000, "MB"))
+    g = Game(sc, seed=3, humans=("KG",))
+    for _ in range(4):
+        g.end_turn()
+    with tempfile.TemporaryDirectory() as tmp:
+        save = write_save(g, "kyrgyzstan_2010", Path(tmp))
+        whatif = _batch_json(str(save), "--runs", "10000", "--from-turn", "5")["seconds"]
+    out.append(_line("'What if?': 10,000 runs from turn 5 of a save", whatif, 2.0, "s"))
+    return out
+
+
 def calibrate_bench() -> list[tuple[str, bool]]:
     """`calibrate` over every historical scenario at 200 runs each, including start-up (goal: 30 s)."""
     seconds = _subprocess_seconds(["main.py", "calibrate", "--runs", "200"], 1)
@@ -96,7 +158,8 @@ def bench_main(quick: bool = False) -> int:
     _compile_bytecode()
     print("Collective Security benchmarks")
     results: list[tuple[str, bool]] = []
-    for title, part in (("Engine", lambda: engine_bench(quick)), ("Decision model", calibrate_bench),
+    for title, part in (("Engine", lambda: engine_bench(quick)), ("Batches", lambda: batch_bench(quick)),
+                        ("Decision model", calibrate_bench),
                         ("Scenario validation", validation_bench),
                         ("Interface", ui_bench)):
         print(title)

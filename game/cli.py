@@ -60,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print one JSON document")
     run.add_argument("--list", action="store_true", help="list the shipped scenarios")
     run.add_argument("--human", action="append", default=[], help=argparse.SUPPRESS)
+    run.add_argument("--save", default=None, metavar="FILE",
+                     help="also write a save of the game to FILE (for `report` and branches)")
+
+    rep = sub.add_parser("report", help="write the after-action report of a save (HTML or Markdown)")
+    rep.add_argument("save", help="a save file (from the game or `run --save`)")
+    rep.add_argument("--out", default=None, help="file to write (default: standard output)")
+    rep.add_argument("--format", choices=["html", "md"], default=None,
+                     help="html (the default; md when --out ends in .md)")
+    rep.add_argument("--branch", default=None, metavar="ACTOR:ACTION[=VALUE][,FIELD=VALUE...]@DATE",
+                     help="also play a what-if from that date with one decision changed, and compare "
+                          "(e.g. RU:answer_request=peacekeeping@2010-06-12)")
 
     val = sub.add_parser("validate", help="check scenario files and report every problem")
     val.add_argument("files", nargs="+")
@@ -92,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--sensitivity", action="store_true",
                      help="also change one documented factor at a time and show which way the decision moves")
     cal.add_argument("--update-docs", action="store_true", help="rewrite the generated tables in docs/model.md")
+
+    from game.batch_cli import add_parsers as add_batch_parsers
+    add_batch_parsers(sub, _seed, _positive)          # batch, sweep
 
     bench = sub.add_parser("bench", help="measure speed and memory against the targets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -153,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(command: str, args) -> int:
     if command == "run":
         return cmd_run(args)
+    if command == "report":
+        from game.report import report_main
+        return report_main(args)
     if command == "validate":
         from game.scenario.tools import validate_main
         return validate_main(args.files)
@@ -165,6 +182,9 @@ def _dispatch(command: str, args) -> int:
     if command == "calibrate":
         from game.calibrate_cli import calibrate_main
         return calibrate_main(args)
+    if command in ("batch", "sweep"):
+        from game.batch_cli import batch_main, sweep_main
+        return batch_main(args) if command == "batch" else sweep_main(args)
     if command == "bench":
         from game.bench import bench_main
         return bench_main(quick=args.quick)
@@ -207,6 +227,11 @@ def cmd_run(args) -> int:
         return _fail(str(exc))
     while not game.over and (args.turns is None or len(game.history) < args.turns):
         game.end_turn()
+    if args.save:
+        from game.saving import write_run_save
+        problem = write_run_save(game, loaded, args.save)
+        if problem:
+            return _fail(problem)
     report = run_report(game)
     if args.json:
         try:

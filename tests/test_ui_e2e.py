@@ -42,10 +42,10 @@ def _play(scenario_id: str, human: str) -> None:
     d.click_at(btn.rect.center)
     assert len(g.log) == n + 1 and g.log[-1]["ok"]
     assert float(g.state.budget[0, g.world.a(human)]) < ap
-    # End Turn ×3: the button, then Enter, then Space
-    d.click("end_turn")
-    d.key(pygame.K_RETURN)
-    d.key(pygame.K_SPACE)
+    # End Turn ×3: the button, then Enter, then Space (ending anyway if decisions are left open)
+    d.end_turn(None)
+    d.end_turn(pygame.K_RETURN)
+    d.end_turn(pygame.K_SPACE)
     assert len(g.history) == 3 and g.turn == 4
     # the council tab renders
     d.click("tab_council")
@@ -171,8 +171,8 @@ def test_save_then_load_restores_the_turn(tmp_path):
     d.start("kyrgyzstan_2010", ["KG"])
     g = d.screen.game
     d.click_at(_first_allowed_visible_action(d).rect.center)
-    d.key(pygame.K_RETURN)
-    d.key(pygame.K_RETURN)
+    d.end_turn()
+    d.end_turn()
     turn, log = g.turn, len([e for e in g.log if e["by"] == "human" and e["ok"]])
     d.key(pygame.K_ESCAPE)
     d.click("save")
@@ -253,7 +253,7 @@ def test_f5_reload_restarts_and_broken_file_keeps_game(tmp_path):
     d.app.start_game(load_scenario(path), str(path), ["KG"])
     d.frames(1)
     g = d.screen.game
-    d.key(pygame.K_RETURN)
+    d.end_turn()
     assert g.turn == 2
     d.key(pygame.K_F5)
     assert d.screen.name == "game" and d.screen.game is not g and d.screen.game.turn == 1
@@ -282,6 +282,7 @@ def test_browser_lists_a_broken_scenario(monkeypatch, tmp_path):
     e = next(e for e in br.entries if e["id"] == "broken")
     assert e["loaded"] is None and e["problems"] and "broken.yaml:" in e["problems"][0]
     d.click("scenario_broken")
+    assert br.list_box.rect.contains(d.element("scenario_broken").rect)     # still in view after the rebuild
     assert not d.element("choose_roles").is_enabled
     assert "broken.yaml:" in br.details.html_text
 
@@ -352,3 +353,347 @@ def test_council_shows_the_human_vote():
     assert lines[0] == "Your vote: support up to logistics support, otherwise abstain."
     st.proposal[0, w.b(body)] = LEVEL_OF["consultations"]
     assert any("at most consultations" in t for t in [t for t, _ in vote_status(w, st, "KG", body)])
+
+
+# --- issue 9: surprises, per-seat views, hidden votes, projector mode -----------------------------------------
+def _take_seat(d: Driver) -> None:
+    assert d.screen.name == "handover"
+    d.key(pygame.K_RETURN)
+    assert d.screen.name == "game"
+
+
+def _to_the_letter(d: Driver):
+    """Play (engine turns) until Otunbayeva's letter asks Kyrgyzstan whom to ask for troops."""
+    gs = d.screen
+    g = gs.game
+    while not any(c["actor"] == "KG" for c in g.state.pending_choices):
+        g.end_turn()
+    gs.changed()
+    d.frames(2)
+    return gs, g
+
+
+def test_enter_asks_before_settling_an_open_choice_and_the_player_chooses():
+    """Enter with an event's question open lists it (with its default) instead of taking the first option;
+    a second Enter goes back to the game; choosing in the dialog records the player's option."""
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    gs, g = _to_the_letter(d)
+    turn, n_log = g.turn, len(g.log)
+    d.key(pygame.K_RETURN)
+    dlg = d.screen
+    assert dlg.name == "end_turn_confirm" and g.turn == turn                 # nothing decided yet
+    letter = next(it for it in dlg.items if it.kind == "choice")
+    assert letter.title == "Order has collapsed in Osh. Whom do you ask for troops?"
+    assert "first option is taken" in letter.default and "Medvedev" in letter.default
+    assert d.element("option_0_2").text.startswith("Manage with our own forces")
+    d.key(pygame.K_RETURN)                                                    # a second Enter decides nothing
+    assert d.screen.name == "game" and g.turn == turn and len(g.log) == n_log
+    assert gs.tab == "actions"
+    d.key(pygame.K_RETURN)
+    k = next(i for i, it in enumerate(d.screen.items) if it.kind == "choice")
+    d.click(f"option_{k}_2")                                                  # "Manage with our own forces"
+    chosen = g.log[-1]
+    assert chosen["by"] == "human" and chosen["action"]["kind"] == "choose_option" and chosen["action"]["choice"] == 2
+    assert not any(c["actor"] == "KG" for c in g.state.pending_choices)
+    asked = d.end_turn()                                                      # only the vote may be left
+    assert all("Order has collapsed" not in t for t in asked)
+    assert g.turn == turn + 1
+    assert not [e for e in g.log if e["by"] == "default" and e["turn"] == turn]
+
+
+def test_ending_anyway_says_which_default_is_taken_and_logs_it():
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    gs, g = _to_the_letter(d)
+    turn = g.turn
+    d.key(pygame.K_SPACE)
+    assert d.screen.name == "end_turn_confirm"
+    d.app.toasts.clear()
+    d.click("end_anyway")
+    assert g.turn == turn + 1 and d.screen.name == "game"
+    default = [e for e in g.log if e["by"] == "default" and e["turn"] == turn]
+    assert len(default) == 1 and default[0]["action"]["kind"] == "choose_option" and default[0]["action"]["choice"] == 0
+    said = " ".join(t for t, _, _ in d.app.toasts)
+    assert "Order has collapsed in Osh" in said and "Write to President Medvedev" in said
+
+
+def test_open_votes_and_pleas_are_listed_for_the_turn_they_are_due():
+    from game.engine.menu import menu_for
+    from game.ui.screens.turn_controls import open_decisions
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "RU"])
+    _take_seat(d)
+    gs = d.screen
+    g = gs.game
+    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
+               and i.action.framing == "internal_unrest" and i.action.about is None)
+    gs.submit(ask)
+    while not open_decisions(g, "RU"):
+        g.end_turn()
+    (vote,) = open_decisions(g, "RU")
+    assert vote.kind == "vote" and "CSTO session" in vote.title and "Kyrgyzstan" in vote.title
+    assert vote.default == f"the computer takes {g.world.name('RU')}'s position by its interests"
+    gs.changed()
+    d.frames(2)
+    d.end_turn(None)                                          # KG hands over; RU is asked at its End Turn
+    _take_seat(d)
+    d.key(pygame.K_RETURN)
+    assert d.screen.name == "end_turn_confirm" and [it.kind for it in d.screen.items] == ["vote"]
+    assert d.element("show_0").visible
+
+
+def test_roles_show_a_random_seed_that_the_game_and_the_save_keep():
+    from game.ui.saves import list_saves
+    d = Driver()
+    d.click("new_game")
+    d.click("scenario_kyrgyzstan_2010")
+    d.click("choose_roles")
+    roles = d.screen
+    shown = int(roles.seed_entry.get_text())
+    assert shown == roles.seed
+    seeds = {shown}
+    for _ in range(3):
+        d.click("new_seed")
+        seeds.add(int(roles.seed_entry.get_text()))
+    assert len(seeds) > 1                                    # random, not always 0
+    roles.seed_entry.set_text("4242")
+    d.click("seat_RU")                                       # a rebuild of the screen keeps the typed seed
+    assert roles.seed_entry.get_text() == "4242"
+    d.click("seat_RU")
+    assert roles.humans == {"KG"}
+    d.click("start")
+    g = d.screen.game
+    assert g.seed == 4242 and d.app.session.seed == 4242
+    d.key(pygame.K_ESCAPE)
+    d.click("save")
+    saves = list_saves()
+    assert json.loads(saves[0].path.read_text(encoding="utf-8"))["seed"] == 4242
+    import game.ui.widgets as widgets
+    widgets.TEXT_LOG = []
+    try:
+        d.key(pygame.K_ESCAPE)
+        d.click("debrief")
+        assert any("Seed 4242." in t for t in widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+
+
+def test_a_plea_to_a_state_carries_the_chosen_framing():
+    from game.engine.catalogue import catalogue
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    gs = d.screen
+    g = gs.game
+    d.click("framing_terrorism")
+    d.frames(2)
+    row = next(p for p in gs.rows if p.menu_item is not None and p.menu_item.action.target_body == "RU")
+    assert row.menu_item.action.framing == "terrorism" and row.args[1] == f"Ask {g.world.name('RU')} for help"
+    gs.submit(row.menu_item)
+    assert g.log[-1]["ok"] and g.log[-1]["action"]["framing"] == "terrorism"
+    while not any(p["body"] == "RU" for p in g.decisions()):
+        g.end_turn()
+    assert next(p for p in g.decisions() if p["body"] == "RU")["framing"] == "terrorism"
+    # the AI's list is unchanged: its pleas to states are for internal unrest only
+    ai = {i.action.framing for i in catalogue(g.world, "KG") if i.action.kind == "request_assistance"
+          and i.action.target_body == "RU"}
+    assert ai == {"internal_unrest"}
+
+
+def test_hot_seat_each_seat_keeps_its_own_view():
+    import game.ui.widgets as widgets
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "UZ"])
+    _take_seat(d)
+    gs = d.screen
+    gs.map.selected = "KG-O"
+    d.click("tab_council")
+    assert gs.tab == "council"
+    d.end_turn(None)                                          # hand over to UZ
+    _take_seat(d)
+    assert d.app.session.actor == "UZ"
+    assert gs.map.selected is None and gs.tab == "actions"    # UZ sees its own header and objectives
+    widgets.TEXT_LOG = []
+    try:
+        d.frames(1)
+        assert "YOU PLAY" in widgets.TEXT_LOG and gs.world.actor("UZ").name in widgets.TEXT_LOG
+    finally:
+        widgets.TEXT_LOG = None
+    d.click("framing_border_incident")
+    d.end_turn(None)                                          # the turn runs; KG again
+    _take_seat(d)
+    assert d.app.session.actor == "KG"
+    assert gs.map.selected == "KG-O" and gs.tab == "council" and gs.actions.framing == "internal_unrest"
+    d.end_turn(None)
+    _take_seat(d)
+    assert gs.actions.framing == "border_incident" and gs.map.selected is None
+
+
+def test_hot_seat_votes_stay_secret_until_the_session_decides():
+    """Russia votes; Kazakhstan, next at the screen, sees neither the vote in the news nor in the council
+    panel; once the session has decided, every vote is shown together."""
+    import game.ui.widgets as widgets
+    from game.engine.actions import Vote
+    from game.engine.menu import menu_for
+    from game.ui.screens.council import render_council
+    from game.ui.screens.news_feed import visible_news
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "RU", "KZ"])
+    _take_seat(d)
+    gs = d.screen
+    g = gs.game
+    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
+               and i.action.framing == "internal_unrest" and i.action.about is None)
+    gs.submit(ask)
+    d.end_turn(None)
+    _take_seat(d)
+    assert d.app.session.actor == "RU"
+    res = g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose"))
+    assert res.ok
+    gs.changed()
+    secret = res.text
+    assert any(n["text"] == secret for n in visible_news(g, "RU"))          # Russia sees its own vote
+    d.end_turn(None)
+    _take_seat(d)
+    assert d.app.session.actor == "KZ"
+    d.frames(2)
+    assert not d.app.toasts or all(secret not in t for t, _, _ in d.app.toasts)
+    assert secret not in gs.news.box.html_text and all(n["text"] != secret for n in visible_news(g, "KZ"))
+    widgets.TEXT_LOG = []
+    try:
+        render_council(g, d.app.palette, 400, "KZ")
+        drawn = " ".join(widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+    assert "You have not voted yet" in drawn and "oppose" not in drawn.lower().replace("one opposition", "")
+    assert "secret until the session has decided" in drawn
+    while not any(p["body"] == "CSTO" for p in g.decisions()):
+        g.end_turn()
+    gs.changed()
+    assert any(n["text"] == secret for n in visible_news(g, "KZ"))           # revealed with the decision
+    p = next(p for p in g.decisions() if p["body"] == "CSTO")
+    widgets.TEXT_LOG = []
+    try:
+        render_council(g, d.app.palette, 400, "KZ")
+        drawn = widgets.TEXT_LOG[:]
+    finally:
+        widgets.TEXT_LOG = None
+    assert p["votes"].get("RU") == "oppose" and "OPPOSE" in drawn
+
+
+def test_f11_and_settings_switch_fullscreen():
+    d = Driver()
+    app = d.app
+    d.key(pygame.K_F11)
+    desktop = tuple(pygame.display.get_desktop_sizes()[0])
+    assert app.settings.fullscreen and app.size == desktop and app.window.get_flags() & pygame.FULLSCREEN
+    assert d.screen.name == "title" and d.element("new_game").rect.right <= desktop[0]
+    d.key(pygame.K_F11)
+    assert not app.settings.fullscreen and app.size == (1280, 720)
+    assert not app.window.get_flags() & pygame.FULLSCREEN
+    d.click("settings")
+    d.click("fullscreen_True")
+    d.click("apply")
+    assert app.settings.fullscreen and app.size == desktop
+
+
+def test_large_text_scale_grows_buttons_map_labels_and_panels():
+    """At 1920x1080 the 150% scale makes the buttons' theme font, the map's labels, the drawn panels and
+    the tooltips grow by the same factor; a window too small for it is capped."""
+    from game.ui.settings import Settings, effective_scale
+    from game.ui.theme import load_theme
+    assert effective_scale(1.5, (1920, 1080)) == 1.5
+    assert effective_scale(1.5, (1600, 900)) == 1.25 and effective_scale(1.3, (1280, 720)) == 1.0
+    assert effective_scale(0.85, (1280, 720)) == 0.85
+    theme = load_theme(1.5)
+    assert theme["button"]["font"]["size"] == "21" and theme["label"]["font"]["size"] == "21"
+    assert theme["tool_tip"]["misc"]["rect_width"] == "480"
+
+    def measure(scale):
+        from game.ui.app import App
+        from game.ui.screens.title import TitleScreen
+        s = Settings()
+        s.ui_scale = scale
+        app = App((1920, 1080), settings=s, persist=False)
+        app.push(TitleScreen(app))
+        from game.scenario.loader import load_scenario, shipped_scenarios
+        app.start_game(load_scenario(shipped_scenarios()["kyrgyzstan_2010"]), "kyrgyzstan_2010", ["KG"])
+        app.step(1 / 60)
+        gs = app.top
+        gs.map._place_labels()
+        label_h = max(lb.surf.get_height() for lb in gs.map.labels.placed if lb.key == "KG-O")
+        end = gs.find("end_turn")
+        return end.font.get_point_size(), label_h, gs.find("undo").font.get_point_size()
+
+    b1, l1, u1 = measure(1.0)
+    b15, l15, u15 = measure(1.5)
+    assert b15 >= round(b1 * 1.5) - 1 and u15 == round(u1 * 1.5)
+    assert l15 >= l1 * 1.4
+
+
+def test_large_text_reaches_dialogs_and_the_hand_over():
+    """At 150% on 1920x1080 the Esc menu, the open-decisions dialog and the hand-over draw no text under 16 px."""
+    from game.ui import widgets
+
+    def sizes(d):
+        seen = set()
+        real = widgets._font
+
+        def rec(sz, bold):
+            seen.add(sz)
+            return real(sz, bold)
+        rec.cache_clear = real.cache_clear
+        widgets._font = rec
+        try:
+            d.frames(1)
+        finally:
+            widgets._font = real
+        for el in d.app.manager.get_sprite_group().sprites():
+            if getattr(el, "visible", True) and getattr(el, "font", None) is not None and getattr(el, "text", ""):
+                seen.add(el.font.get_point_size())
+        return seen
+
+    d = Driver((1920, 1080), scale=1.5)
+    d.start("kyrgyzstan_2010", ["KG", "UZ"])
+    assert d.screen.name == "handover" and min(sizes(d)) >= 16
+    _take_seat(d)
+    d.key(pygame.K_ESCAPE)
+    assert d.screen.name == "esc_menu" and min(sizes(d)) >= 16
+    d.key(pygame.K_ESCAPE)
+    gs, g = _to_the_letter(d)
+    d.key(pygame.K_RETURN)
+    assert d.screen.name == "end_turn_confirm"
+    assert min(sizes(d)) >= 16
+
+
+def test_cut_names_end_with_an_ellipsis():
+    """A name too long for its button, label or line is cut at a word with an ellipsis, and the whole
+    name stays in reach (the button's tooltip, the label's full text)."""
+    from game.ui import widgets
+    d = Driver()
+    fnt = widgets.font(14)
+    cut = widgets.fit("CSTO Secretariat (Secretary-General Nikolai Bordyuzha)", fnt, 200)
+    assert cut.endswith("…") and fnt.size(cut)[0] <= 200 and cut.startswith("CSTO Secretariat")
+    assert widgets.fit("Osh", fnt, 200) == "Osh"
+    d.click("new_game")
+    b = d.element("scenario_kyrgyz_tajik_2022")
+    assert b.text.endswith("…") and b.full_text.startswith(b.text[:-1].rstrip())
+    assert b.font.size(b.text)[0] <= b.rect.w
+    assert b.full_text in b.tool_tip_text
+    d.click("scenario_kyrgyzstan_2010")
+    d.click("choose_roles")
+    labels = [el for el in d.app.manager.get_sprite_group().sprites() if getattr(el, "text", "").startswith("CSTO Secretariat (")]
+    assert labels and all(el.text.endswith("…") and el.font.size(el.text)[0] <= el.rect.w for el in labels)
+    # a line drawn on the screen: the hand-over names the seat in large type
+    from game.scenario.loader import load_scenario, shipped_scenarios
+    d.app.start_game(load_scenario(shipped_scenarios()["kyrgyzstan_2010"]), "kyrgyzstan_2010", ["CSTO_SEC", "KG"])
+    _take_seat(d)
+    d.end_turn(None)                                       # hand over to the secretariat
+    widgets.TEXT_LOG = []
+    try:
+        d.frames(1)
+        drawn = [t for t in widgets.TEXT_LOG if t.startswith("CSTO Secretariat")]
+    finally:
+        widgets.TEXT_LOG = None
+    assert drawn and all(t.endswith("…") for t in drawn)
+    assert widgets.font(46, True).size(drawn[0])[0] <= d.app.size[0] - widgets.px(64)

@@ -10,11 +10,11 @@ import pygame  # noqa: E402
 
 
 class Driver:
-    def __init__(self, size=(1280, 720)):
+    def __init__(self, size=(1280, 720), scale: float = 1.0):
         from game.ui.app import App
         from game.ui.screens.title import TitleScreen
         from game.ui.settings import Settings
-        self.app = App(size, settings=Settings(), persist=False)
+        self.app = App(size, settings=Settings(ui_scale=scale), persist=False)
         self.app.push(TitleScreen(self.app))
         self.frames(2)
 
@@ -42,7 +42,24 @@ class Driver:
     def click(self, object_id: str) -> None:
         el = self.element(object_id)
         assert el.visible, f"#{object_id} is hidden"
+        self.scroll_into_view(el)
         self.click_at(el.rect.center)
+
+    def scroll_into_view(self, el) -> None:
+        """If ``el`` is in a scrolling container and out of its view, scroll (as a player would) until it shows."""
+        from pygame_gui.elements import UIScrollingContainer
+        box = next((c for c in self.app.manager.get_sprite_group().sprites()
+                    if isinstance(c, UIScrollingContainer) and c.scrollable_container is el.ui_container), None)
+        bar = getattr(box, "vert_scroll_bar", None)
+        if box is None or bar is None or box.rect.contains(el.rect):
+            return
+        down = el.rect.bottom > box.rect.bottom
+        for i in range(1, 41):                   # the scroll bar, a step at a time (as dragging it would)
+            bar.set_scroll_from_start_percentage(min(1.0, i / 40) if down else max(0.0, 1 - i / 40))
+            self.frames(1)
+            if box.rect.contains(el.rect):
+                break
+        assert box.rect.contains(el.rect), "could not scroll the element into view"
 
     def key(self, key: int, mod: int = 0) -> None:
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
@@ -65,3 +82,16 @@ class Driver:
                 self.click(f"seat_{aid}")
         assert roles.humans == set(humans)
         self.click("start")
+
+    def end_turn(self, key: int | None = pygame.K_RETURN) -> list[str]:
+        """End the seat's turn with ``key`` (None: the End turn button). If the game asks about decisions
+        left open, end anyway; returns the titles it listed."""
+        if key is None:
+            self.click("end_turn")
+        else:
+            self.key(key)
+        asked = []
+        if self.screen.name == "end_turn_confirm":
+            asked = [it.title for it in self.screen.items]
+            self.click("end_anyway")
+        return asked

@@ -630,7 +630,8 @@ class ChooseOption(Action):
         offer = next(c for c in state.pending_choices if c["event"] == self.event and c["actor"] == self.actor)
         state.pending_choices.remove(offer)
         choice = offer["choices"][self.choice]
-        apply_effects(world, state, choice.effects, mask, rng, news=None)
+        offered = offer.get("runs")          # only the runs in which the event offered the choice
+        apply_effects(world, state, choice.effects, mask if offered is None else mask & offered, rng, news=None)
         return f"{world.name(self.actor)}: {choice.label}."
 
 

@@ -22,7 +22,6 @@ from game.engine.state import AT_HOME, State
 from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
 
 MAX_ACTIONS_PER_TURN = 3
-NOISE = 0.05
 
 
 @dataclass
@@ -36,7 +35,12 @@ def _w(world: World, a: int, key: str) -> float:
 
 
 class Features:
-    """Crisis features computed once per turn (all (R,) or (R, N))."""
+    """Crisis features computed once per turn (all (R,) or (R, N)).
+
+    ``memo`` holds terms that several of one actor's candidates share (its need for help, whether
+    it has asked...). The state does not change while one actor's candidates are scored, so
+    ``AIPlayer.decide`` clears it before each actor: a term is computed once, by the same
+    operations in the same order, and the scores are exactly what each candidate alone gives."""
 
     def __init__(self, world: World, state: State):
         self.world, self.state = world, state
@@ -44,6 +48,14 @@ class Features:
         self.fighters_near = fighters @ world.foreign_adjacency                    # (R, N)
         self.threat = state.violence + clip(self.fighters_near / 1500.0, 0.0, 1.0)  # (R, N)
         self._country_cache: dict[int, dict] = {}
+        self.memo: dict = {}
+
+    def shared(self, key, compute):
+        """A term shared by one actor's candidates, computed once per scoring phase."""
+        value = self.memo.get(key)
+        if value is None:
+            value = self.memo[key] = compute()
+        return value
 
     def country(self, a: int) -> dict:
         """Crisis summary for actor ``a``'s own regions."""
@@ -99,6 +111,9 @@ def _need(world: World, a: int):
     """How badly a government needs outside help (per run): the threat, against what its own forces
     (and a close ally's troops on its soil) can manage."""
     def need(f):
+        return f.shared(("need", a), lambda: _need_now(f))
+
+    def _need_now(f):
         c = f.country(a)
         cope = 0.5 + (c["view"].weakness if c["view"] is not None else 0.5)
         # Foreign troops at home are a last resort: a government first commits its own reserves.
@@ -137,19 +152,25 @@ def _score_request(world, a, action, homes):
         members = [m for m in np.flatnonzero(world.membership[world.o(action.target_body)]) if m != a]
         friends = float(np.mean([max(world.ties[m, a], 0.0) for m in members])) if members else 0.0
 
-        def score(f):
+        def value(f):
+            # Everything but the adversary named: shared by the candidates that differ only in it.
+            # (The order of the operations is the formula's, left to right: the same numbers.)
             c = f.country(a)
-            names_right = c["adversary"] == adversary
-            asked = (f.state.outcome[:, b] >= 0) | (f.state.req_stage[:, a, b] > 0) | _asked_now(f.state, a)
+            k = world.k
+            base = f.shared(("request_base", a), lambda: _w(world, a, "regime_security") * need(f) - k.request_threshold)
+            asked = f.shared(("asked", a, b), lambda: (f.state.outcome[:, b] >= 0) | (f.state.req_stage[:, a, b] > 0)
+                             | _asked_now(f, a))
             # Allied incumbents tend to accept an ally's framing: the hope of a claim is its fit
             # plus the goodwill of the members, times what it can get if accepted.
-            k = world.k
             hope = np.minimum(_plausibility(world, c, claim) + k.request_goodwill * friends, 1.0) * reach
-            return np.where(names_right,
-                            _w(world, a, "regime_security") * need(f) - k.request_threshold
-                            + k.request_hope_weight * hope + 0.1 * _w(world, a, "alliance_credibility")
-                            - k.request_sovereignty * _w(world, a, "sovereignty") * (1.0 - c["attack"])
-                            - 0.8 * asked, -1.0)
+            sovereignty = f.shared(("request_sovereignty", a), lambda: k.request_sovereignty
+                                   * _w(world, a, "sovereignty") * (1.0 - c["attack"]))
+            return (base + k.request_hope_weight * hope + 0.1 * _w(world, a, "alliance_credibility")
+                    - sovereignty - 0.8 * asked)
+
+        def score(f):
+            names_right = f.shared(("names", a, adversary), lambda: f.country(a)["adversary"] == adversary)
+            return np.where(names_right, f.shared(("request", a, b, claim, reach), lambda: value(f)), -1.0)
         return score
     other = world.a(action.target_body)
     tie = world.ties[a, other]
@@ -157,7 +178,7 @@ def _score_request(world, a, action, homes):
         return None
 
     def score_state(f):
-        asked = (f.state.outcome[:, world.b(action.target_body)] >= 0) | _asked_now(f.state, a)
+        asked = (f.state.outcome[:, world.b(action.target_body)] >= 0) | _asked_now(f, a)
         # One patron's troops weigh more on sovereignty than a collective force's.
         k = world.k
         return (_w(world, a, "regime_security") * need(f) * tie - k.request_threshold
@@ -166,9 +187,9 @@ def _score_request(world, a, action, homes):
     return score_state
 
 
-def _asked_now(state: State, a: int) -> np.ndarray:
+def _asked_now(f: Features, a: int) -> np.ndarray:
     """(R,) whether actor ``a`` already made a request this turn: a government picks one channel at a time."""
-    return (state.req_turn[:, a, :] == state.turn).any(axis=1)
+    return f.shared(("asked_now", a), lambda: (f.state.req_turn[:, a, :] == f.state.turn).any(axis=1))
 
 
 def _score_security_op(world, a, action, homes):
@@ -327,25 +348,27 @@ class AIPlayer:
         """Take each AI actor's actions; return (action, run mask, sentence) in the order taken."""
         taken = []
         features = Features(self.world, state)
+        every = np.arange(state.runs)
         for aid, cands in self.candidates.items():
             if not cands:
                 continue
+            features.memo = {}                    # the state has changed since the last actor scored
             scores = np.empty((state.runs, len(cands)))
             for i, c in enumerate(cands):
                 scores[:, i] = c.score(features)
-            scores += rng.normal(0.0, NOISE, scores.shape)
-            used = np.zeros(scores.shape, dtype=bool)
+            scores += rng.normal(0.0, self.world.k.ai_noise, scores.shape)
+            # Each round every run takes its best candidate not tried yet (a tried one is set to
+            # minus infinity in place), while it is worth more than nothing and action points last.
             count = np.zeros(state.runs, dtype=int)
             for _ in range(2 * MAX_ACTIONS_PER_TURN):
-                best = np.where(used, -np.inf, scores)
-                choice = np.argmax(best, axis=1)
-                value = best[np.arange(state.runs), choice]
+                choice = np.argmax(scores, axis=1)
+                value = scores[every, choice]
                 want = (value > 0) & (count < MAX_ACTIONS_PER_TURN)
                 if not want.any():
                     break
                 for c in np.flatnonzero(np.bincount(choice[want], minlength=len(cands))):
                     runs = want & (choice == c)
-                    used[runs, c] = True
+                    scores[runs, c] = -np.inf
                     verdict = cands[c].action.validate(self.world, state)
                     ok = runs & verdict.ok
                     if ok.any():

@@ -9,17 +9,14 @@ sources' ranges.
 """
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.engine.game import Game
+from game.engine.batch import OUTCOME_NAMES, TROOP_OUTCOMES, BatchSpec, run_batch, strongest
 from game.engine.positions import REASON_CODES, REASON_LABELS
-from game.engine.world import LEVEL_OF, OUTCOMES
-
-TROOP_OUTCOMES = ("peacekeeping", "collective_defence")
+from game.engine.world import OUTCOMES, build_world
 
 
 @dataclass
@@ -47,35 +44,28 @@ class Row:
 
 def strongest_outcome(state, b: int) -> np.ndarray:
     """(R,) the strongest outcome each run's body reached, as a name ('no_request' if never asked)."""
-    ever = state.outcome_ever[:, b, :]
-    ranked = [OUTCOMES.index(o) for o in ("no_session", "declined", "refused")] + \
-             [OUTCOMES.index(o) for o in OUTCOMES if o in LEVEL_OF and o != "none"]
-    names = np.full(state.runs, "no_request", dtype=object)
-    for code in ranked:                                   # later (stronger) overwrite earlier
-        names[ever[:, code]] = OUTCOMES[code]
-    return names
+    return np.array(OUTCOME_NAMES, dtype=object)[strongest(state)[:, b]]
 
 
-def _first_turn(state, b: int, outcomes: list[str]) -> np.ndarray:
-    """(R,) first turn any of ``outcomes`` was reached (-1 if never)."""
+def _first_turn(outcome_turn: np.ndarray, outcomes: list[str]) -> np.ndarray:
+    """(R,) first turn any of ``outcomes`` was reached (-1 if never), from one body's (R, O) turns."""
     codes = [OUTCOMES.index(o) for o in outcomes if o in OUTCOMES]
-    turns = state.outcome_turn[:, b, codes].astype(float)
+    turns = outcome_turn[:, codes].astype(float)
     turns[turns < 0] = np.inf
-    first = turns.min(axis=1) if codes else np.full(state.runs, np.inf)
+    first = turns.min(axis=1) if codes else np.full(len(outcome_turn), np.inf)
     return np.where(np.isfinite(first), first, -1).astype(int)
 
 
 def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
+    """The rows of one scenario: a batch of ``runs`` runs (one chunk up to batch.CHUNK: exactly
+    ``Game(scenario, seed, runs)``) read through its per-run summaries."""
     sc = loaded.scenario if hasattr(loaded, "scenario") else loaded
-    t0 = time.perf_counter()
-    game = Game(sc, seed=seed, runs=runs, narrate=False)
-    game.run_to_end()
-    seconds = time.perf_counter() - t0
-    w, s, h = game.world, game.state, sc.history
-    deaths = s.casualties.sum(axis=1) + s.military_casualties.sum(axis=1)
+    res = run_batch(BatchSpec(sc, runs=runs, seed=seed))
+    seconds = res.seconds
+    w, h, per = build_world(sc), sc.history, res.per_run
     ranges = {}
-    for name, values, rng_ in (("deaths", deaths, h.deaths), ("displaced", s.peak_displaced.sum(axis=1), h.displaced),
-                               ("refugees", s.peak_refugees.sum(axis=1), h.refugees)):
+    for name, values, rng_ in (("deaths", res.figure("deaths"), h.deaths), ("displaced", res.figure("displaced"), h.displaced),
+                               ("refugees", res.figure("refugees"), h.refugees)):
         if rng_ is not None:
             q = np.percentile(values, [5, 50, 95])
             ranges[name] = {"low": rng_.low, "high": rng_.high, "median": round(float(q[1])),
@@ -86,10 +76,10 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
         if dec.body not in w.body_ids:
             continue
         b = w.b(dec.body)
-        got = strongest_outcome(s, b)
+        got = res.outcome_names(dec.body)
         accepted = set(dec.outcome) | ({"no_request"} if "no_session" in dec.outcome else set())
-        troops = s.outcome_ever[:, b, [OUTCOMES.index(o) for o in TROOP_OUTCOMES]].any(axis=1)
-        asked = (s.req_turn[:, :, b] >= 0).any(axis=1)           # somebody asked this body
+        troops = per["troops"][:, b]
+        asked = per["request_turn"][:, b] >= 0                    # somebody asked this body
         # A decision that answered a request is judged on the runs where the request was made
         # (whether it is made is the requester's choice, shown as asked_share); a record that
         # includes "no request" is judged on every run.
@@ -98,14 +88,14 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
         match = match_runs[judged]
         timing_share, median_date = None, None
         real = [o for o in dec.outcome if o in OUTCOMES]
-        first = _first_turn(s, b, real)
+        first = _first_turn(per["outcome_turn"][:, b, :], real)
         if (first > 0).any():
             median_date = w.date_of_turn(int(np.median(first[first > 0]))).isoformat()
         if dec.date is not None:
             tol = max(dec.tolerance_days, sc.turn_days)
             days = np.array([(w.date_of_turn(int(t)) - dec.date).days if t > 0 else 10 ** 6 for t in first])
             timing_share = round(float((match_runs & (np.abs(days) <= tol))[judged].mean()), 3)
-        codes = s.decisive[:, b, :]
+        codes = per["reasons"][:, b, :].astype(np.int64)
         counter = Counter(int(c) for c in codes.ravel() if c >= 0)
         top = [{"reason": REASON_CODES[c], "label": REASON_LABELS[REASON_CODES[c]], "share": round(n / runs, 3)}
                for c, n in counter.most_common(3)]

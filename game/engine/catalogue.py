@@ -60,8 +60,11 @@ def possible_adversaries(world: World, a: int) -> list[int]:
     return sorted(x for x in out if world.is_state[x])
 
 
-def catalogue(world: World, actor_id: str) -> list[Item]:
-    """Every action ``actor_id`` could take in this scenario (verdicts come later, from the state)."""
+def catalogue(world: World, actor_id: str, player: bool = False) -> list[Item]:
+    """Every action ``actor_id`` could take in this scenario (verdicts come later, from the state).
+
+    ``player``: the menu's list, where a plea to a single state may be framed in every way that
+    names no other side; the AI's pleas to states stay framed as internal unrest."""
     a = world.a(actor_id)
     actor = world.actor(actor_id)
     name = world.name
@@ -93,11 +96,13 @@ def catalogue(world: World, actor_id: str) -> list[Item]:
                     items.append(Item("Requests", f"Ask {body} ({art}{framing.replace('_', ' ')}{vs})",
                                       act.RequestAssistance(actor_id, target_body=body, article=article,
                                                             framing=framing, against=against)))
+        plea_framings = [f for f in FRAMINGS if f != "aggression"] if player else ["internal_unrest"]
         for b in states:
             if b != a:
-                items.append(Item("Requests", f"Ask {name(world.actor_ids[b])} for help",
-                                  act.RequestAssistance(actor_id, target_body=world.actor_ids[b],
-                                                        framing="internal_unrest")))
+                for framing in plea_framings:
+                    items.append(Item("Requests", f"Ask {name(world.actor_ids[b])} for help",
+                                      act.RequestAssistance(actor_id, target_body=world.actor_ids[b],
+                                                            framing=framing)))
         for r in world.regions_of(a):
             rid = world.region_ids[r]
             items.append(Item("Home", f"Security operation in {name(rid)}", act.SecurityOperation(actor_id, region=rid)))

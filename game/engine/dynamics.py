@@ -19,11 +19,21 @@ def presence(world: World, state: State) -> np.ndarray:
     equipment = np.maximum(state.equipment, world.equipment_floor)[:, world.region_country]  # (R, N)
     troops = state.security * world.k.government_effectiveness * (1.0 + equipment)
     deployed = state.force_status == DEPLOYED
-    if deployed.any():
-        eff = np.where(deployed, state.force_strength * world.force_effectiveness[None, :], 0.0)
-        loc = np.where(deployed, state.force_location, 0)
-        rows = np.repeat(np.arange(state.runs), loc.shape[1])
-        np.add.at(troops, (rows, loc.ravel()), eff.ravel())
+    somewhere = deployed.any(axis=0)
+    if somewhere.any():
+        # Each deployed unit adds its effective strength where it stands, unit by unit in order
+        # (as np.add.at would, without its per-element cost): a unit that stands in the same
+        # region in every run where it is deployed is one column addition.
+        rows = None
+        for f in np.flatnonzero(somewhere):
+            here = deployed[:, f]
+            eff = np.where(here, state.force_strength[:, f] * world.force_effectiveness[f], 0.0)
+            loc = np.where(here, state.force_location[:, f], 0)
+            if (loc == loc[0]).all():
+                troops[:, loc[0]] += eff
+            else:
+                rows = np.arange(state.runs) if rows is None else rows
+                troops[rows, loc] += eff
     emergency = 1.0 + 0.5 * (state.emergency_days > 0)
     return troops * emergency / (p.security_scale * np.maximum(world.population0, 1.0) / 1e5)
 

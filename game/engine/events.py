@@ -172,19 +172,25 @@ def _change(world: World, state: State, ch, mask: np.ndarray) -> None:
 def _offer(world, state, opts, mask, rng, news, humans, event_id) -> None:
     """A human gets the choice to make; an AI picks by the options' weights."""
     if opts.actor in humans:
+        # ``runs``: the runs in which the event offered the choice (a batch of runs shares one offer).
         state.pending_choices.append({"event": event_id, "actor": opts.actor, "prompt": opts.prompt,
-                                      "choices": list(opts.choices)})
+                                      "choices": list(opts.choices), "runs": mask.copy()})
         if news is not None:
             news.append({"text": f"{world.name(opts.actor)} must decide: {opts.prompt}", "severity": "warning"})
         return
-    weights = np.array([c.ai_weight for c in opts.choices], float)
+    choose_by_weights(world, state, opts.actor, opts.choices, mask, rng, news, humans, event_id)
+
+
+def choose_by_weights(world, state, actor, choices, mask, rng, news, humans=frozenset(), event_id="") -> None:
+    """The computer answers an event's choice: each run picks an option by the options' weights."""
+    weights = np.array([c.ai_weight for c in choices], float)
     if weights.sum() <= 0:
         weights = np.ones_like(weights)
-    picks = rng.choice(len(opts.choices), size=state.runs, p=weights / weights.sum())
-    for i, choice in enumerate(opts.choices):
+    picks = rng.choice(len(choices), size=state.runs, p=weights / weights.sum())
+    for i, choice in enumerate(choices):
         sub = mask & (picks == i)
         if sub.any():
             if news is not None and sub[0]:
-                news.append({"text": f"{world.name(opts.actor)}: {choice.label}.", "severity": "info"})
+                news.append({"text": f"{world.name(actor)}: {choice.label}.", "severity": "info"})
             apply_effects(world, state, choice.effects, sub, rng, news if (news is not None and sub[0]) else None,
                           humans, event_id)

@@ -81,6 +81,7 @@ class Game:
         self.history: list[TurnRecord] = []
         self.log: list[dict] = []
         self.over = False
+        self.keep_undo = True           # a batch that replays recorded actions needs no undo
         self._begin_turn()
 
     # --- play ---------------------------------------------------------------------
@@ -230,6 +231,42 @@ class Game:
             game.end_turn()
         return game
 
+    def branch(self, runs: int, seed: int, humans: tuple[str, ...] = ()) -> "Game":
+        """``runs`` what-if runs that all start from this game's run 0 as it stands now: this turn's
+        events have happened, its decisions are still to come. The branch has its own generator
+        (``seed``), narrates nothing and keeps no undo; the seats not in ``humans`` are played by the
+        computer (a choice an event put to a seat that the computer now plays is answered as the
+        computer answers it: by the options' weights, per run)."""
+        g = Game.__new__(Game)
+        g.scenario, g.world = self.scenario, self.world
+        g.seed, g.humans, g.narrate, g.keep_undo = int(seed), frozenset(humans), False, False
+        g.rng = np.random.Generator(np.random.PCG64(g.seed))
+        g.state = self.state.take(np.zeros(int(runs), dtype=np.int64))
+        g.ai = AIPlayer(g.world, [a for a in g.world.actor_ids if a not in g.humans])
+        g.history, g.log, g.over = [], [], self.over
+        g._current = TurnRecord(self._current.turn, self._current.date, {p: {} for p in PHASES})
+        g._current.phases["decisions"] = {"actions": []}
+        g._turn_snapshot_actions = []
+        g._computer_answers_offers()
+        return g
+
+    def hand_to_computer(self, actors) -> None:
+        """From now on the computer plays these seats (a batch that has run out of recorded moves)."""
+        actors = [a for a in actors if a in self.humans]
+        if actors:
+            self.humans = self.humans - set(actors)
+            self.ai = AIPlayer(self.world, [a for a in self.world.actor_ids if a not in self.humans])
+            self._computer_answers_offers()
+
+    def _computer_answers_offers(self) -> None:
+        """Choices that events put to seats the computer now plays are answered as the computer answers."""
+        from game.engine.events import choose_by_weights
+        for offer in [c for c in self.state.pending_choices if c["actor"] not in self.humans]:
+            self.state.pending_choices.remove(offer)
+            runs_mask = offer.get("runs", np.ones(self.state.runs, dtype=bool))
+            choose_by_weights(self.world, self.state, offer["actor"], offer["choices"], runs_mask, self.rng, None,
+                              self.humans, offer["event"])
+
     # --- internals ----------------------------------------------------------------
     def _begin_turn(self) -> None:
         s = self.state
@@ -240,7 +277,7 @@ class Game:
         items = run_events(self.world, s, self.rng, self.humans, self.narrate)
         self._current.phases["events"] = {"items": items}
         self._turn_snapshot_actions: list[act.Action] = []
-        if self.humans:  # undo needs the state as the turn began; AI-only games skip the copy
+        if self.humans and self.keep_undo:  # undo needs the state as the turn began; AI-only games skip the copy
             self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
             self._current = TurnRecord(self._current.turn, self._current.date,
                                        {k: _deep(v) for k, v in self._current.phases.items()})

@@ -36,7 +36,7 @@ def menu_for(world: World, state: State, actor_id: str) -> list[MenuItem]:
     """Every sensible parameterisation of every action for ``actor_id``, with verdicts."""
     cache = world.__dict__.setdefault("_catalogue_cache", {})
     if actor_id not in cache:
-        cache[actor_id] = catalogue(world, actor_id)
+        cache[actor_id] = catalogue(world, actor_id, player=True)
     items = cache[actor_id] + moment_items(world, state, actor_id)
     order = ("Decisions", "Council", "Requests", "Home", "Borders", "Forces", "Aid", "Diplomacy", "Operations")
     items = sorted(items, key=lambda i: order.index(i.group) if i.group in order else len(order))

@@ -197,6 +197,9 @@ _TABLE: tuple[Coefficient, ...] = (
     _C("hostile_memory", 0.85, "dynamics", "Share of the memory of an attack kept per day after the firing stops.",
        "judgement"),
     # --- the AI's requests ----------------------------------------------------------------------
+    _C("ai_noise", 0.05, "ai",
+       "Spread of the random part of the AI's score for each possible action (per run and turn): runs differ.",
+       "judgement"),
     _C("request_threshold", 0.6, "ai", "How badly a government must need help before its AI asks for it.",
        "judgement"),
     _C("request_hope_weight", 0.4, "ai",

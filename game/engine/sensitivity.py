@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.calibrate import strongest_outcome
-from game.engine.game import Game
-from game.engine.world import LEVEL_OF, OUTCOMES
+from game.engine.batch import BatchSpec, run_batch
+from game.engine.world import LEVEL_OF
 from game.scenario.schema import Effect, Scenario
 
 POST_2010_ARTICLE_4 = ["external_aggression", "armed_threat_to_stability"]
@@ -147,13 +146,10 @@ class Result:
 
 
 def _measure(sc: Scenario, body: str, runs: int, seed: int) -> tuple[float, float]:
-    g = Game(sc, seed=seed, runs=runs, narrate=False)
-    g.run_to_end()
-    b = g.world.b(body)
-    names = strongest_outcome(g.state, b)
-    level = np.array([LEVEL_OF.get(n, 0) for n in names], dtype=float)
-    troops = g.state.outcome_ever[:, b, [OUTCOMES.index("peacekeeping"), OUTCOMES.index("collective_defence")]]
-    return float(troops.any(axis=1).mean()), float(level.mean())
+    res = run_batch(BatchSpec(sc, runs=runs, seed=seed))
+    level = np.array([LEVEL_OF.get(n, 0) for n in res.outcome_names(body)], dtype=float)
+    troops = res.per_run["troops"][:, res.bodies.index(body)]
+    return float(troops.mean()), float(level.mean())
 
 
 def run(loaded: dict, runs: int = 200, seed: int = 0) -> list[Result]:

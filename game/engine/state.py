@@ -102,6 +102,21 @@ class State:
         out.pending_choices = copy.deepcopy(self.pending_choices)
         return out
 
+    def take(self, runs) -> "State":
+        """A new state of the given runs (an index array or a boolean mask), in that order: a
+        branch of many what-if runs from one (``take(np.zeros(n, int))``), or a few runs to inspect."""
+        runs = np.flatnonzero(runs) if np.asarray(runs).dtype == bool else np.asarray(runs, dtype=np.int64)
+        out = copy.copy(self)
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                setattr(out, f.name, v[runs])
+        out.taken = {k: v[runs] for k, v in self.taken.items()}
+        out.human_votes = dict(self.human_votes)
+        out.pending_choices = [{**c, "runs": c["runs"][runs]} if "runs" in c else dict(c)
+                               for c in self.pending_choices]
+        return out
+
     def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
         for key in ((actor, kind, None), (actor, kind, target)):
             prev = self.taken.get(key)

@@ -402,6 +402,15 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
                 c.report(here + ("date",), f"the decision's date {d.date} is outside the scenario "
                          f"({v.start_date} to {v.end_date}): no game can match its timing", "warning",
                          "decision-outside")
+    teaching = sc.teaching if sc is not None else None
+    if teaching is not None and v.start_date is not None and v.end_date is not None:
+        for j, q in enumerate(teaching.questions):
+            for key in ("date_from", "date_to"):
+                day = getattr(q, key)
+                if day is not None and not v.start_date <= day <= v.end_date:
+                    c.report(("teaching", "questions", j, key), f"the question's {key} {day} is outside the scenario "
+                             f"({v.start_date} to {v.end_date}): the game never reaches it", "warning",
+                             "question-outside")
     # warnings on the whole
     for i, s in _each(v.sources):
         if s.id not in c.cited:

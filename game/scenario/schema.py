@@ -487,6 +487,43 @@ class History(Strict):
     refugees: Range | None = Field(None, description="Peak refugees across borders.")
 
 
+class TeachingQuestion(Strict):
+    """A discussion question for the class, and the phase of the session it belongs to."""
+
+    phase: Literal["before", "during", "debrief"] = Field(description="When to ask it: `before` play, `during` play (on the game dates from `date_from` to `date_to`) or in the `debrief`.")
+    date_from: dt.date | None = Field(None, description="For `during`: the first game date the question fits (required for `during`, not allowed otherwise).")
+    date_to: dt.date | None = Field(None, description="For `during`: the last game date the question fits (default: `date_from`).")
+    text: str = Field(min_length=1, max_length=1000, description="The question: open, not leading; the class answers it, the game does not.")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.phase == "during" and self.date_from is None:
+            raise ValueError("a `during` question needs `date_from` (and may have `date_to`)")
+        if self.phase != "during" and (self.date_from is not None or self.date_to is not None):
+            raise ValueError(f"only a `during` question has dates; this one is `{self.phase}`")
+        if self.date_from is not None and self.date_to is not None and self.date_to < self.date_from:
+            raise ValueError("`date_to` is before `date_from`")
+        return self
+
+
+class SuggestedMinutes(Strict):
+    """Suggested minutes for each part of a class session."""
+
+    setup: int = Field(ge=0, le=600, description="Minutes to set up: the briefing and choosing roles.")
+    play: int = Field(ge=1, le=600, description="Minutes of play.")
+    debrief: int = Field(ge=0, le=600, description="Minutes of debrief: the debrief screen, the report, the questions.")
+
+
+class Teaching(Strict):
+    """Material for a class (docs/classroom.md): what students should learn, questions, timings.
+
+    The debrief screen and the after-action report show it; it never changes play."""
+
+    learning_objectives: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, description="What students should be able to explain after the session, one sentence each.")
+    questions: list[TeachingQuestion] = Field(default_factory=list, description="Discussion questions, each with its phase: before play, during a range of game dates, or in the debrief.")
+    suggested_minutes: SuggestedMinutes | None = Field(None, description="Suggested minutes for set-up, play and debrief.")
+
+
 class Parameters(Strict):
     """Coefficients of the crisis dynamics. docs/model.md explains each and its default."""
 
@@ -531,6 +568,7 @@ class Scenario(Strict):
     events: list[Event] = Field(default_factory=list, description="Scripted events: trigger, chance, effects.")
     objectives: list[Objective] = Field(default_factory=list, description="How each actor is judged at the end.")
     history: History | None = Field(None, description="What actually happened, for the debrief.")
+    teaching: Teaching | None = Field(None, description="Material for a class: learning objectives, discussion questions by phase, suggested timings (docs/classroom.md).")
     parameters: Parameters = Field(default_factory=Parameters, description="Coefficients of the crisis dynamics (defaults suit most scenarios).")
     coefficients: dict[str, Annotated[float, Field(ge=-1e6, le=1e6)]] = Field(default_factory=dict, description="Overrides of the decision model's named coefficients (see the table in docs/model.md), e.g. `{draft_support_share: 0.6}`. For what-if play and research; historical scenarios keep the defaults.", json_schema_extra={"examples": [{"draft_support_share": 0.6, "treaty_duty_force": 0.15}]})
 

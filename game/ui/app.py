@@ -6,7 +6,6 @@ tests drive the real screens by posting events and calling it.
 from __future__ import annotations
 
 import gc
-import json
 import sys
 import time
 import warnings
@@ -17,25 +16,11 @@ import pygame
 import pygame_gui
 
 from game.ui import widgets
-from game.ui.settings import Settings, load_settings, parse_size, save_settings
+from game.ui.settings import Settings, effective_scale, load_settings, parse_size, save_settings
+from game.ui.theme import font_sizes, load_theme
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 THEME = ASSETS / "theme.json"
-
-
-def load_theme(scale: float) -> dict:
-    """The theme JSON with every font size multiplied by the UI scale."""
-    theme = json.loads(THEME.read_text(encoding="utf-8"))
-
-    def walk(node):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k == "font" and isinstance(v, dict) and "size" in v:
-                    v["size"] = str(max(8, round(float(v["size"]) * scale)))
-                else:
-                    walk(v)
-    walk(theme)
-    return theme
 
 
 try:
@@ -132,11 +117,10 @@ class App:
         pygame.init()
         widgets._font.cache_clear()       # fonts die with pygame.quit(); a new App starts fresh
         pygame.display.set_caption("Collective Security")
-        self.size = self.settings.size()
-        self.window = pygame.display.set_mode(self.size)
+        self.window, self.size = open_window(self.settings)
         self.clock = pygame.time.Clock()
         self.palette = widgets.Palette(self.settings.colourblind)
-        widgets.set_scale(self.settings.ui_scale)
+        widgets.set_scale(effective_scale(self.settings.ui_scale, self.size))
         self.manager = self._make_manager()
         pygame.key.set_repeat(250, 40)
         self.stack: list = []
@@ -241,10 +225,9 @@ class App:
             err = save_settings(new)
             if err:
                 self.toast(err, "warning", 6)
-        self.size = new.size()
-        self.window = pygame.display.set_mode(self.size)
+        self.window, self.size = open_window(new)
         self.palette = widgets.Palette(new.colourblind)
-        widgets.set_scale(new.ui_scale)
+        widgets.set_scale(effective_scale(new.ui_scale, self.size))
         for s in self.stack:
             s.clear()
         self.manager = self._make_manager()
@@ -254,8 +237,15 @@ class App:
         self._show_visible()
         self._release()
 
+    def toggle_fullscreen(self) -> None:
+        """F11 and Settings: fullscreen on the whole display, or back to the window size."""
+        import dataclasses
+        self.apply_settings(dataclasses.replace(self.settings, fullscreen=not self.settings.fullscreen, problem=None))
+        self.toast("Fullscreen: F11 to return to a window." if self.settings.fullscreen else
+                   "Windowed: F11 for fullscreen.")
+
     def _make_manager(self):
-        m = pygame_gui.UIManager(self.size, load_theme(self.settings.ui_scale))
+        m = pygame_gui.UIManager(self.size, load_theme(widgets.scale()))
         # load the theme font from its file (FreeType streams it) instead of a bytes copy per size
         fd = m.get_theme().get_font_dictionary()
         paths = fd.known_font_paths.get("noto_sans")
@@ -264,7 +254,7 @@ class App:
             files = [data / getattr(loc, "resource", "") for loc, _ in paths]
             if all(f.is_file() for f in files):
                 fd.known_font_paths["noto_sans"] = [(str(f), False) for f in files]
-        sizes = sorted({max(8, round(v * self.settings.ui_scale)) for v in (11, 12, 13, 14, 15, 16, 18, 20, 22, 24, 26)})
+        sizes = font_sizes(widgets.scale())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             m.preload_fonts([{"name": "noto_sans", "point_size": s, "style": st, "antialiased": "1"}
@@ -348,6 +338,9 @@ class App:
         if event.type == pygame.QUIT:
             self.running = False
             return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return
         if not consumed:
             self.top.handle_event(event)
 
@@ -402,6 +395,19 @@ class App:
             self.step()
         pygame.quit()
         return 0
+
+
+def open_window(settings: Settings) -> tuple[pygame.Surface, tuple[int, int]]:
+    """The display surface and its size: fullscreen at the display's own resolution, or the window size."""
+    if settings.fullscreen:
+        sizes = pygame.display.get_desktop_sizes() if hasattr(pygame.display, "get_desktop_sizes") else []
+        try:
+            surf = pygame.display.set_mode(sizes[0] if sizes else settings.size(), pygame.FULLSCREEN)
+            return surf, surf.get_size()
+        except pygame.error:
+            pass          # no fullscreen mode here: a window as usual
+    size = settings.size()
+    return pygame.display.set_mode(size), size
 
 
 class _quiet_stderr:

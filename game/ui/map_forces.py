@@ -83,7 +83,7 @@ class Forces:
             cols = min(c["of"], 3)
             row, col = divmod(c["slot"], cols)
             x = sx - (cols * (w + 3) - 3) / 2 + col * (w + 3)
-            y = sy + 10 + row * (h + 3)
+            y = sy + st.spx(10) + row * (h + 3)
             out.append((c["id"], pygame.Rect(int(x), int(y), w, h)))
         return out
 
@@ -93,17 +93,19 @@ class Forces:
         surf = self._cache.get(key)
         if surf is None:
             txt = st.font(11, True, self.font_path).render(key[2], True, (255, 255, 255))
-            w, h = max(44, txt.get_width() + 26), 20
+            q = st.spx
+            h = max(q(20), txt.get_height() + 4)
+            w = max(q(44), txt.get_width() + q(26))
             surf = pygame.Surface((w + 2, h + 2), pygame.SRCALPHA)
             pygame.draw.rect(surf, (0, 0, 0, 90), (2, 2, w, h), border_radius=2)
             body = pygame.Rect(0, 0, w, h)
             pygame.draw.rect(surf, st.mix(c["colour"], (0, 0, 0), 0.15), body, border_radius=2)
             pygame.draw.rect(surf, (20, 20, 20), body, 1, border_radius=2)
-            sym = pygame.Rect(3, 4, 16, 12)
+            sym = pygame.Rect(q(3), (h - q(12)) // 2, q(16), q(12))
             pygame.draw.rect(surf, (255, 255, 255), sym, 1)
             pygame.draw.line(surf, (255, 255, 255), sym.topleft, (sym.right - 1, sym.bottom - 1))
             pygame.draw.line(surf, (255, 255, 255), (sym.x, sym.bottom - 1), (sym.right - 1, sym.y))
-            surf.blit(txt, (22, (h - txt.get_height()) // 2))
+            surf.blit(txt, (q(22), (h - txt.get_height()) // 2))
             self._cache[key] = surf
         return surf
 

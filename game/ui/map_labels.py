@@ -107,6 +107,7 @@ class Labels:
         yield
         taken: list[pygame.Rect] = []
         labels: list[Label] = []
+        gap, m2 = st.spx(6), st.spx(4)          # the gap beside a place marker, its half-size
         x1, y1 = self.scene.data.bounds[2:]
         mapr = pygame.Rect(0, 0, int(x1 * s), int(y1 * s))
         for n, (prio, key, surf, (ax, ay), marker, mode) in enumerate(cands):
@@ -117,8 +118,8 @@ class Labels:
             if mode == "centre":
                 tries = [(-w / 2, -h / 2), (-w / 2, -h / 2 - h * 0.8), (-w / 2, -h / 2 + h * 0.8)]
             else:
-                tries = [(6, -h / 2), (-w - 6, -h / 2), (-w / 2, -h - 4), (-w / 2, 4)]
-            mark = pygame.Rect(int(px) - 4, int(py) - 4, 9, 9) if marker else None
+                tries = [(gap, -h / 2), (-w - gap, -h / 2), (-w / 2, -h - gap + 2), (-w / 2, gap - 2)]
+            mark = pygame.Rect(int(px) - m2, int(py) - m2, 2 * m2 + 1, 2 * m2 + 1) if marker else None
             for dx, dy in tries:
                 r = pygame.Rect(int(px + dx), int(py + dy), w, h)
                 if not mapr.contains(r):
@@ -145,18 +146,20 @@ class Labels:
         m = self._cache.get(key)
         if m is None:
             pal = self.scene.pal
-            m = pygame.Surface((15, 15), pygame.SRCALPHA)
-            p = (7, 7)
+            k = st.ui_scale()
+            q = lambda v: int(round(v * k))  # noqa: E731
+            m = pygame.Surface((2 * q(7) + 1, 2 * q(7) + 1), pygame.SRCALPHA)
+            p = (q(7), q(7))
             if kind == "capital":
-                pygame.draw.circle(m, pal["halo"], p, 7)
-                pygame.draw.circle(m, pal["text"], p, 6, 2)
-                pygame.draw.circle(m, pal["text"], p, 2)
+                pygame.draw.circle(m, pal["halo"], p, q(7))
+                pygame.draw.circle(m, pal["text"], p, q(6), max(2, q(2)))
+                pygame.draw.circle(m, pal["text"], p, q(2))
             elif kind == "base":
-                pygame.draw.polygon(m, pal["halo"], [(7, 0), (0, 12), (14, 12)])
-                pygame.draw.polygon(m, pal["text"], [(7, 3), (3, 10), (11, 10)])
+                pygame.draw.polygon(m, pal["halo"], [(q(7), 0), (0, q(12)), (q(14), q(12))])
+                pygame.draw.polygon(m, pal["text"], [(q(7), q(3)), (q(3), q(10)), (q(11), q(10))])
             else:
-                pygame.draw.circle(m, pal["halo"], p, 4)
-                pygame.draw.circle(m, pal["text"], p, 3)
+                pygame.draw.circle(m, pal["halo"], p, q(4))
+                pygame.draw.circle(m, pal["text"], p, q(3))
             self._cache[key] = m
         return m
 
@@ -179,6 +182,7 @@ class Labels:
         for i in np.flatnonzero(vis):
             lb = labels[i]
             if lb.marker:
-                seq.append((self._marker(lb.marker), (int(sp[i, 0]) - 7, int(sp[i, 1]) - 7)))
+                mk = self._marker(lb.marker)
+                seq.append((mk, (int(sp[i, 0]) - mk.get_width() // 2, int(sp[i, 1]) - mk.get_height() // 2)))
             seq.append((lb.surf, (int(pos[i, 0]), int(pos[i, 1]))))
         surface.blits(seq, doreturn=False)

@@ -78,8 +78,24 @@ PALETTES: dict[str, dict] = {
 }
 
 
-@lru_cache(maxsize=32)
+def ui_scale() -> float:
+    """The UI's one scale (game.ui.widgets): map text, markers and counters follow it."""
+    from game.ui import widgets
+    return widgets.scale()
+
+
+def spx(v: float) -> int:
+    """A length in map-overlay pixels at the UI scale."""
+    return int(round(v * ui_scale()))
+
+
 def font(size: int, bold: bool = False, path: str | None = None) -> pygame.font.Font:
+    """The map's font at nominal ``size``, at the UI scale."""
+    return _font(max(6, round(size * ui_scale())), bold, path)
+
+
+@lru_cache(maxsize=48)
+def _font(size: int, bold: bool = False, path: str | None = None) -> pygame.font.Font:
     """Bundled DejaVu Sans Condensed, else the given path, else pygame's default font."""
     if not pygame.font.get_init():
         pygame.font.init()
@@ -130,19 +146,40 @@ def draw_tooltip(surface: pygame.Surface, pos, lines: list[str], pal: dict, fnt_
         return None
     fonts = [font(14, True, fnt_path)] + [font(13, False, fnt_path)] * (len(lines) - 1)
     glyphs = [f.render(t, True, pal["panel_text"]) for f, t in zip(fonts, lines)]
-    w = max(g.get_width() for g in glyphs) + 16
-    h = sum(g.get_height() for g in glyphs) + 12
-    r = pygame.Rect(pos[0] + 16, pos[1] + 18, w, h)
+    w = max(g.get_width() for g in glyphs) + spx(16)
+    h = sum(g.get_height() for g in glyphs) + spx(12)
+    r = pygame.Rect(pos[0] + spx(16), pos[1] + spx(18), w, h)
     r.clamp_ip(surface.get_rect())
     if r.collidepoint(pos):
-        r.bottom = pos[1] - 8
+        r.bottom = pos[1] - spx(8)
         r.clamp_ip(surface.get_rect())
     panel(surface, r, pal)
-    y = r.y + 6
+    y = r.y + spx(6)
     for g in glyphs:
-        surface.blit(g, (r.x + 8, y))
+        surface.blit(g, (r.x + spx(8), y))
         y += g.get_height()
     return r
+
+
+def legend_height(legend: dict, fnt_path=None) -> int:
+    """The height ``draw_legend`` needs for ``legend`` at the UI scale."""
+    if not legend or not legend.get("title"):
+        return 0
+    ramp_h = spx(18) + font(12, False, fnt_path).get_height() if legend.get("stops") else 0
+    return (spx(16) + font(14, True, fnt_path).get_height() + ramp_h
+            + len(legend.get("items", [])) * _item_h(fnt_path) + spx(6))
+
+
+def legend_width(legend: dict, fnt_path=None) -> int:
+    """A width that holds the legend's title and item labels (at least 260 scaled pixels)."""
+    lf = font(12, False, fnt_path)
+    widest = max([font(14, True, fnt_path).size(str(legend.get("title", "")))[0]]
+                 + [spx(30) + lf.size(str(i.get("label", "")))[0] for i in legend.get("items", [])])
+    return max(spx(260), widest + spx(20))
+
+
+def _item_h(fnt_path=None) -> int:
+    return max(spx(18), font(12, False, fnt_path).get_linesize() + spx(2))
 
 
 def draw_legend(surface: pygame.Surface, rect: pygame.Rect, legend: dict, pal: dict, fnt_path=None) -> None:
@@ -151,35 +188,35 @@ def draw_legend(surface: pygame.Surface, rect: pygame.Rect, legend: dict, pal: d
         return
     tf, lf = font(14, True, fnt_path), font(12, False, fnt_path)
     items = legend.get("items", [])
-    ramp_h = 38 if legend.get("stops") else 0
-    h = 10 + tf.get_height() + 6 + ramp_h + len(items) * 18 + 6
-    r = pygame.Rect(rect.x, rect.y, rect.w, min(h, rect.h))
+    ih = _item_h(fnt_path)
+    r = pygame.Rect(rect.x, rect.y, rect.w, min(legend_height(legend, fnt_path), rect.h))
     panel(surface, r, pal)
     clip = surface.get_clip()
     surface.set_clip(r)
-    x, y = r.x + 10, r.y + 8
+    x, y = r.x + spx(10), r.y + spx(8)
     surface.blit(tf.render(legend["title"], True, pal["panel_text"]), (x, y))
-    y += tf.get_height() + 6
-    bw = r.w - 20
+    y += tf.get_height() + spx(6)
+    bw = r.w - spx(20)
     if legend.get("stops"):
         stops = legend["stops"]
+        bar_h = spx(12)
         for i in range(bw):
-            pygame.draw.line(surface, ramp(stops, i / max(bw - 1, 1)), (x + i, y), (x + i, y + 12))
-        pygame.draw.rect(surface, (0, 0, 0), (x, y, bw, 13), 1)
+            pygame.draw.line(surface, ramp(stops, i / max(bw - 1, 1)), (x + i, y), (x + i, y + bar_h))
+        pygame.draw.rect(surface, (0, 0, 0), (x, y, bw, bar_h + 1), 1)
         for t, label in legend.get("labels", []):
             g = lf.render(label, True, pal["panel_text"])
             lx = int(x + t * (bw - 1))
-            pygame.draw.line(surface, pal["panel_text"], (lx, y + 13), (lx, y + 16))
-            surface.blit(g, (min(max(lx - g.get_width() // 2, x), x + bw - g.get_width()), y + 18))
-        y += ramp_h
+            pygame.draw.line(surface, pal["panel_text"], (lx, y + bar_h + 1), (lx, y + bar_h + spx(4)))
+            surface.blit(g, (min(max(lx - g.get_width() // 2, x), x + bw - g.get_width()), y + bar_h + spx(6)))
+        y += spx(18) + lf.get_height()
     for item in items:
-        sw = pygame.Rect(x, y + 2, 22, 13)
+        sw = pygame.Rect(x, y + (ih - spx(13)) // 2, spx(22), spx(13))
         pygame.draw.rect(surface, item["colour"], sw)
         if item.get("hatch"):
             hatch(surface, sw, pal["hatch"])
         pygame.draw.rect(surface, (0, 0, 0), sw, 1)
-        surface.blit(lf.render(item["label"], True, pal["panel_text"]), (x + 30, y + 1))
-        y += 18
+        surface.blit(lf.render(item["label"], True, pal["panel_text"]), (x + spx(30), y + (ih - lf.get_height()) // 2))
+        y += ih
     surface.set_clip(clip)
 
 

@@ -168,10 +168,9 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
-def write_save(game, scenario_ref: str, directory: Path | None = None) -> Path:
-    directory = directory or saves_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    clean_stale_temporaries(directory)
+def save_document(game, scenario_ref: str) -> dict:
+    """What a save file holds: ``Game.save_data`` plus the scenario's fingerprint, whether the game
+    is over (its last turn ended), when it was saved and a title and date for the listing."""
     data = game.save_data(scenario_ref)
     digest, parts = scenario_fingerprint(game.scenario)
     data["scenario_hash"] = digest
@@ -179,9 +178,18 @@ def write_save(game, scenario_ref: str, directory: Path | None = None) -> Path:
     changed = getattr(game, "scenario_changed", None)
     if changed:  # loaded over a changed scenario: the mark stays with the game
         data["scenario_changed"] = list(changed)
+    data["over"] = bool(game.over)
     data["saved_at"] = dt.datetime.now().isoformat(timespec="seconds")
     data["title"] = game.scenario.title
     data["date"] = game.date.isoformat()
+    return data
+
+
+def write_save(game, scenario_ref: str, directory: Path | None = None) -> Path:
+    directory = directory or saves_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(directory)
+    data = save_document(game, scenario_ref)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", game.scenario.id)[:64]
     path = directory / f"{safe}-turn{game.turn:02d}-{stamp}.json"

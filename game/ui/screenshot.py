@@ -38,7 +38,9 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
     elif screen == "roles":
         from game.ui.screens.roles import RolesScreen
         app.push(TitleScreen(app))
-        app.push(RolesScreen(app, loaded, ref))
+        roles = RolesScreen(app, loaded, ref)
+        roles.seed = seed                  # the same picture every time (a player gets a random seed)
+        app.push(roles)
     elif screen == "help":
         from game.ui.screens.help import HelpScreen
         app.push(HelpScreen(app))

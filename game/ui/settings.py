@@ -11,7 +11,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SIZES = ("1280x720", "1366x768", "1600x900", "1920x1080")
-SCALES = (0.85, 1.0, 1.15, 1.3)
+SCALES = (0.85, 1.0, 1.15, 1.3, 1.5)
+LARGE_TEXT = 1.5                 # the projector scale: body text of 16 px and more at 1920x1080
+LAYOUT_MIN = (1280, 720)         # every screen is laid out for at least this many scaled pixels
+
+
+def effective_scale(ui_scale: float, size: tuple[int, int]) -> float:
+    """The one scale every size in the UI follows (widgets.px, fonts, the theme, the map's text).
+
+    It is the chosen scale, except that a scale above 100% never leaves the screens less room than
+    1280x720 scaled pixels (150% needs 1920x1080); a window smaller than that keeps 100% at most."""
+    w, h = size
+    room = min(w / LAYOUT_MIN[0], h / LAYOUT_MIN[1])
+    return round(min(float(ui_scale), max(room, 1.0)), 4)
 
 
 def config_dir() -> Path:
@@ -28,6 +40,7 @@ class Settings:
     window_size: str = "1600x900"
     ui_scale: float = 1.0
     colourblind: bool = False
+    fullscreen: bool = False
     problem: str | None = field(default=None, compare=False)   # a message for the user, not saved
 
     def size(self) -> tuple[int, int]:
@@ -67,6 +80,7 @@ def load_settings(path: Path | None = None) -> Settings:
         if isinstance(scale, (int, float)) and 0.5 <= scale <= 2.0:
             s.ui_scale = float(scale)
         s.colourblind = bool(raw.get("colourblind", False))
+        s.fullscreen = raw.get("fullscreen", False) is True
         return s
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         keep = path.with_name(path.name + ".corrupt")

@@ -41,7 +41,7 @@ for k in (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4):
     for _ in range(5):
         d.key(pygame.K_LEFT); d.key(pygame.K_EQUALS)
 for _ in range(6):
-    d.key(pygame.K_RETURN)
+    d.end_turn(pygame.K_RETURN)     # ends anyway when asked about open decisions
 d.click("tab_council")
 d.frames(5)
 d.key(pygame.K_ESCAPE)

@@ -101,8 +101,41 @@ def wrap(text: str, fnt: pygame.font.Font, width: int) -> list[str]:
     return out
 
 
-def text(surface, s: str, pos, size=14, colour=(230, 236, 242), bold=False, anchor="topleft") -> pygame.Rect:
-    img = font(size, bold).render(str(s), True, colour)
+ELLIPSIS = "…"
+TEXT_LOG: list | None = None     # when a list (tests), every string drawn by text, paragraph and chip is added
+
+
+def _logged(s: str) -> str:
+    if TEXT_LOG is not None:
+        TEXT_LOG.append(s)
+    return s
+
+
+def fit(s: str, fnt, width: int) -> str:
+    """``s`` if it fits in ``width`` pixels in ``fnt``, else cut at a word (or letter) with an ellipsis."""
+    s = str(s)
+    if width <= 0 or fnt.size(s)[0] <= width:
+        return s
+    lo, hi = 0, len(s)
+    while lo < hi:              # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if fnt.size(s[:mid].rstrip() + ELLIPSIS)[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = s[:lo]
+    space = cut.rfind(" ")
+    if space >= max(1, lo * 2 // 3):  # end at a word when that loses little
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-–") + ELLIPSIS
+
+
+def text(surface, s: str, pos, size=14, colour=(230, 236, 242), bold=False, anchor="topleft",
+         max_width: int | None = None) -> pygame.Rect:
+    """One line of text; with ``max_width`` a longer text is cut with an ellipsis."""
+    fnt = font(size, bold)
+    s = _logged(fit(s, fnt, max_width) if max_width is not None else str(s))
+    img = fnt.render(s, True, colour)
     r = img.get_rect(**{anchor: pos})
     surface.blit(img, r)
     return r
@@ -111,6 +144,7 @@ def text(surface, s: str, pos, size=14, colour=(230, 236, 242), bold=False, anch
 def paragraph(surface, s: str, x: int, y: int, width: int, size=14, colour=(230, 236, 242),
               bold=False, spacing=1.25) -> int:
     """Draw wrapped text; returns the y below it."""
+    _logged(str(s))
     fnt = font(size, bold)
     lh = int(fnt.get_linesize() * spacing / 1.25)
     for line in wrap(s, fnt, width):
@@ -127,7 +161,7 @@ def paragraph_height(s: str, width: int, size=14, bold=False, spacing=1.25) -> i
 
 def chip(surface, s: str, pos, colour, size=12, fg=(255, 255, 255)) -> pygame.Rect:
     fnt = font(size, True)
-    img = fnt.render(s, True, fg)
+    img = fnt.render(_logged(str(s)), True, fg)
     r = pygame.Rect(pos, (img.get_width() + px(14), img.get_height() + px(4)))
     pygame.draw.rect(surface, colour, r, border_radius=r.height // 2)
     surface.blit(img, img.get_rect(center=r.center))

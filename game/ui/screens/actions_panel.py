@@ -24,7 +24,9 @@ GROUP_HELP = {
     "Operations": "Armed action.",
 }
 FRAMINGS = [("internal_unrest", "Internal unrest"), ("outside_interference", "Outside interference"),
-            ("terrorism", "Terrorism"), ("border_incident", "Border incident")]
+            ("terrorism", "Terrorism"), ("border_incident", "Border incident"), ("aggression", "Aggression")]
+FRAMING_TIPS = {"aggression": "Accuse a named state of aggression (in requests to an organisation; a plea to a "
+                              "single state names no attacker)"}
 
 
 class ActionsPanel:
@@ -82,13 +84,12 @@ class ActionsPanel:
                 y = self._vote_notes(y, iw)
             if gname == "Requests":
                 y = self._framing_picker(y, iw)
-                its = [it for it in its if getattr(it.action, "framing", None) == self.framing
-                       or getattr(it.action, "article", None) is None]
+                its = [it for it in its if getattr(it.action, "framing", None) in (None, self.framing)]
             if gname == "Forces":
                 y = self._forces_block(y, iw, its)
             else:
                 for it in its:
-                    y = self._action_button(y, iw, it, _label(it))
+                    y = self._action_button(y, iw, it, _label(it, self.screen.world))
             y += px(12)
         return y
 
@@ -117,10 +118,7 @@ class ActionsPanel:
 
     def _action_button(self, y: int, iw: int, it, label: str) -> int:
         """One action: a button that submits it, its cost at the right."""
-        fnt = widgets.font(13)
-        text = label
-        while fnt.size(text)[0] > iw - px(60) and len(text) > 8:
-            text = text[:-2].rstrip() + "…" if not text.endswith("…") else text[:-3].rstrip() + "…"
+        text = widgets.fit(label, widgets.font(13), iw - px(72))       # clear of the cost at the right
         b = self.list.button((0, y, iw, px(34)), text, (lambda it=it: self.screen.submit(it)), tip=it.tooltip,
                              cls="action" if it.allowed else "refused", oid=f"act_{abs(hash(it.text)) % 10**8}")
         b.menu_item = it
@@ -130,13 +128,13 @@ class ActionsPanel:
     def _framing_picker(self, y: int, iw: int) -> int:
         bw = (iw - px(6)) // 2
         for i, (f, label) in enumerate(FRAMINGS):
+            tip = FRAMING_TIPS.get(f, f"Present the crisis as {label.lower()} in your requests: the members, the "
+                                      "treaty's articles and a state you ask judge each framing differently")
             b = self.list.button(((i % 2) * (bw + px(6)), y + (i // 2) * px(32), bw, px(28)), label,
-                                 (lambda f=f: self.set_framing(f)), cls="overlay", oid=f"framing_{f}",
-                                 tip=f"Present the crisis as {label.lower()} in requests to organisations: members "
-                                     "and the treaty articles judge each framing differently")
+                                 (lambda f=f: self.set_framing(f)), cls="overlay", oid=f"framing_{f}", tip=tip)
             if f == self.framing:
                 b.select()
-        return y + px(68)
+        return y + px(32) * ((len(FRAMINGS) + 1) // 2) + px(4)
 
     def _forces_block(self, y: int, iw: int, its) -> int:
         """The seat's forces (pick one), then Deploy to the region selected on the map, and Withdraw."""
@@ -208,9 +206,13 @@ class ActionsPanel:
                      pal.accent if ap > 0 else pal.oppose, bold=True, anchor="bottomright")
 
 
-def _label(it) -> str:
-    """A menu item's button text (requests under an article are named by it)."""
+def _label(it, world=None) -> str:
+    """A menu item's button text (requests under an article are named by it and by the state they accuse)."""
     a = it.action
-    if type(a).__name__ == "RequestAssistance" and getattr(a, "article", None) is not None:
+    if (type(a).__name__ == "RequestAssistance" and getattr(a, "article", None) is not None
+            and getattr(a, "about", None) is None):
+        against = getattr(a, "against", None)
+        if against:
+            return f"Ask the {a.target_body} (Art. {a.article}) against {world.name(against) if world else against}"
         return f"Ask the {a.target_body} under Article {a.article}"
     return it.text

@@ -11,7 +11,7 @@ import pygame_gui
 from pygame_gui.core import ObjectID, UIContainer
 from pygame_gui.elements import UIButton, UILabel, UIPanel
 
-from game.ui.widgets import px
+from game.ui.widgets import fit, px
 
 
 class Screen:
@@ -88,13 +88,19 @@ class Screen:
     def button(self, rect, label, fn, *, tip=None, cls=None, oid=None, container=None, enabled=True):
         b = UIButton(pygame.Rect(rect), label, manager=self.app.manager, container=container or self.root,
                      tool_tip_text=tip, object_id=ObjectID(oid and f"#{oid}", cls and f"@{cls}"))
+        if _fit_text(b, label) and not tip:
+            b.set_tooltip(label)          # the whole text of a shortened label
+        b.full_text = label
         if not enabled:
             b.disable()
         return self.on(b, fn)
 
     def label(self, rect, s, cls=None, container=None, oid=None):
-        return UILabel(pygame.Rect(rect), s, manager=self.app.manager, container=container or self.root,
-                       object_id=ObjectID(oid and f"#{oid}", cls and f"@{cls}"))
+        el = UILabel(pygame.Rect(rect), s, manager=self.app.manager, container=container or self.root,
+                     object_id=ObjectID(oid and f"#{oid}", cls and f"@{cls}"))
+        _fit_text(el, s)
+        el.full_text = s
+        return el
 
     def find(self, object_id: str):
         """The element of this screen whose object id ends with ``#object_id``."""
@@ -102,6 +108,20 @@ class Screen:
             if el.get_object_ids() and el.get_object_ids()[-1] == f"#{object_id}":
                 return el
         return None
+
+
+def _fit_text(el, s) -> bool:
+    """Cut a button's or label's text that is wider than the element with an ellipsis; True if cut."""
+    fnt = getattr(el, "font", None)
+    if fnt is None or not s:
+        return False
+    side = getattr(el, "text_horiz_alignment", "center") in ("left", "right")     # centred text has no padding
+    pad = (int(getattr(el, "text_horiz_alignment_padding", 0) or 0) if side else 0) + 2
+    room = el.rect.w - 2 * pad
+    if fnt.size(str(s))[0] <= room:
+        return False
+    el.set_text(fit(str(s), fnt, room))
+    return True
 
 
 def centered(app, w, h):

@@ -102,7 +102,7 @@ class BrowserScreen(Screen):
             if e["loaded"]:
                 s = e["loaded"].scenario
                 text = f"{s.title}"
-                tip = f"{s.start_date.year} · {s.difficulty} · {len(s.actors)} actors"
+                tip = f"{s.title}\n{s.start_date.year} · {s.difficulty} · {len(s.actors)} actors"
             else:
                 text = f"Problems: {e['id']} ({len(e['problems'])} problem{'s' if len(e['problems']) != 1 else ''})"
                 tip = "This file has problems; select it to see them"
@@ -112,6 +112,8 @@ class BrowserScreen(Screen):
                 b.select()
             y += px(64)
         sc.set_scrollable_area_dimensions((lw - px(16), max(y, bottom - top - 4)))
+        self.list_box = sc
+        self._keep_in_view(sc, self.index * px(64), px(56), bottom - top)
         dx = m + lw + px(24)
         self.details = UITextBox(self._html(), pygame.Rect(dx, top, W - dx - m, bottom - top),
                                  manager=self.app.manager, container=self.root,
@@ -124,6 +126,19 @@ class BrowserScreen(Screen):
                     cls="primary", enabled=ok,
                     tip="Pick who plays each actor (Enter)" if ok else "This scenario cannot be played until its problems are fixed")
 
+    def _keep_in_view(self, sc, y: int, h: int, view: int) -> None:
+        """Scroll the list back to where it was before a rebuild, and further if the selected entry is hidden."""
+        bar = getattr(sc, "vert_scroll_bar", None)
+        total = getattr(sc, "scrolling_height", 0) or 0
+        if bar is None or total <= view:
+            return
+        off = getattr(self, "_list_offset", 0)
+        if y < off or y + h > off + view:
+            off = max(0, y + h - view) if y + h > off + view else y
+        off = min(off, total - view)
+        self._list_offset = off
+        bar.set_scroll_from_start_percentage(off / total)
+
     def _html(self) -> str:
         if not self.entries:
             return hfont("No scenarios were found in the scenarios folder.", 15)
@@ -132,6 +147,9 @@ class BrowserScreen(Screen):
 
     def select(self, i: int) -> None:
         self.index = i
+        inner = getattr(getattr(self, "list_box", None), "scrollable_container", None)
+        if inner is not None:
+            self._list_offset = max(0, -inner.relative_rect.top)       # where the player had scrolled to
         self.build_root()
 
     def refresh(self) -> None:

@@ -122,14 +122,20 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
         when = f"Extraordinary session on {widgets.pretty_date(p['date'])}" if is_org else \
             f"Answer due {widgets.pretty_date(p['date'])}" if p["date"] else "Awaiting an answer"
         status = vote_status(w, game.state, viewer, body)
+        players = [m for m in game.humans if is_org and w.membership[w.o(body), w.a(m)]]
+        secret = ("Each player's vote stays secret until the session has decided; then all are shown together."
+                  if len(players) > 1 else "")
         tw = iw - px(28)
         h = px(10) + widgets.paragraph_height(title, tw, 14, True) + px(4) + widgets.paragraph_height(when, tw, 13)
         h += sum(widgets.paragraph_height(t, tw, 12, True) for t, _ in status) + px(12)
+        h += widgets.paragraph_height(secret, tw, 12) if secret else 0
         widgets.card(surf, (x, y, iw, h), pal, accent=pal.accent)
         yy = widgets.paragraph(surf, title, x + px(14), y + px(8), tw, 14, pal.text, bold=True) + px(2)
         yy = widgets.paragraph(surf, when, x + px(14), yy, tw, 13, pal.muted)
         for t, done in status:
             yy = widgets.paragraph(surf, t, x + px(14), yy, tw, 12, pal.support if done else pal.accent, bold=True)
+        if secret:
+            yy = widgets.paragraph(surf, secret, x + px(14), yy, tw, 12, pal.muted)
         y += h + px(8)
     # procedures, latest first
     # latest first; in the same turn an organisation's decision before a single state's answer
@@ -203,8 +209,8 @@ def _procedure(surf, game, p, pal, x, y, iw) -> int:
         if st["stage"] == "positions":
             for aid, m in st.get("members", {}).items():
                 pos = m.get("position", "")
-                widgets.text(surf, w.name(aid), (x + pad + px(14), y + px(1)), 13, pal.text)
-                widgets.chip(surf, pos.upper(), (x + pad + px(150), y), pal.position(pos), 10)
+                widgets.text(surf, w.name(aid), (x + pad + px(14), y + px(1)), 13, pal.text, max_width=px(132))
+                widgets.chip(surf, pos.upper(), (x + pad + px(150), y), pal.position(pos), 11)
                 if m.get("by") in ("human", "player"):
                     widgets.text(surf, "player", (x + pad + px(240), y + px(2)), 11, pal.accent)
                 y += px(20)

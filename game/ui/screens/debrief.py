@@ -24,7 +24,7 @@ class DebriefScreen(Screen):
         m = px(32)
         # the debrief is one picture, drawn straight onto the window and scrolled here (a pygame_gui
         # image in a scrolling container kept two more copies of it)
-        self.box = pygame.Rect(m, px(20), W - 2 * m, H - px(20) - px(84))
+        self.box = pygame.Rect(m, px(20), W - 2 * m, H - px(20) - px(84) - (px(34) if getattr(self, "exported", None) else 0))
         if self._img is None or self._img.get_width() != self.box.w - px(20):
             self._img = render_debrief(self.session, self.app.palette, self.box.w - px(20))
         self.offset = min(getattr(self, "offset", 0), self._max_offset())
@@ -32,6 +32,30 @@ class DebriefScreen(Screen):
                     tip="Return to the title screen (Esc)")
         self.button((W - m - px(220), H - px(66), px(220), px(46)), "Play again", self.again, oid="play_again",
                     cls="primary", tip="Restart this scenario with the same roles")
+        self.button((W - m - px(460), H - px(66), px(220), px(46)), "Export report", self.export, oid="export_report",
+                    tip="Write a printable after-action report (HTML) next to the saves")
+        self._path_label()
+
+    def _path_label(self) -> None:
+        """Where the exported report was written: the whole path, on its own line above the buttons."""
+        if getattr(self, "exported", None):
+            W, H = self.app.size
+            m = px(32)
+            self._path_el = self.label((m, H - px(84) - px(32), W - 2 * m, px(30)),
+                                       f"Report written to {self.exported}", oid="report_path")
+
+    def export(self) -> None:
+        """Write the after-action report (game/report.py) into the saves folder and show where."""
+        from game.report import export_report
+        from game.ui.saves import saves_dir
+        try:
+            path = export_report(self.session.game, saves_dir(), notes=_notes(self.session.game))
+        except OSError as exc:
+            self.app.message("The report could not be written", str(exc))
+            return
+        self.exported = str(path)
+        self.app.toast(f"Report written: {path.name}", "info")
+        self.build_root()                  # the picture makes room for the line that shows the path
 
     def exit(self) -> None:
         super().exit()
@@ -74,6 +98,11 @@ class DebriefScreen(Screen):
             self.scroll_by(px(60) if event.button == 5 else -px(60))
 
 
+def _notes(game) -> list[str]:
+    changed = getattr(game, "scenario_changed", None)
+    return [f"Loaded over a changed scenario: {'; '.join(changed)}."] if changed else []
+
+
 def render_debrief(session, pal, width: int) -> pygame.Surface:
     """The whole debrief as one picture: measured first on a one-pixel strip, then drawn at its height."""
     probe = pygame.Surface((width, 1), pygame.SRCALPHA)
@@ -94,7 +123,8 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
     y = widgets.text(surf, sc.title, (0, y), 32, pal.text, bold=True).bottom + px(2)
     players = ", ".join(w.name(a) for a in session.seats) or "nobody"
     y = widgets.paragraph(surf, f"{widgets.pretty_date(sc.start_date.isoformat())} to {widgets.pretty_date(played)}, "
-                          f"{len(g.history)} turns.  Played by people: {players}.", 0, y, width, 14, pal.muted) + px(14)
+                          f"{len(g.history)} turns.  Played by people: {players}.  Seed {g.seed}.", 0, y, width, 14,
+                          pal.muted) + px(14)
     # totals against history
     fin = g.final()["totals"]
     hist = sc.history
@@ -181,9 +211,9 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             title = f"{w.name(e['requested_by'])} asked {'the ' + body if body in w.org_ids else w.name(body)}"
             if e.get("article"):
                 title += f" (Article {e['article']})"
-            r = widgets.text(surf, title, (x, y), 14, pal.text, bold=True)
+            r = widgets.text(surf, title, (x, y), 14, pal.text, bold=True, max_width=width - x - px(200))
             widgets.chip(surf, e["outcome"].replace("_", " ").upper(), (r.right + px(12), y + px(1)),
-                         outcome_colour(e["outcome"], pal), 10)
+                         outcome_colour(e["outcome"], pal), 11)
             y += px(24)
             if e.get("summary"):
                 y = widgets.paragraph(surf, e["summary"], x, y, width - x, 13, pal.text)
@@ -197,10 +227,10 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             cx = x
             for aid, pos in e.get("votes", {}).items():
                 label = f"{getattr(w.actor(aid), 'short_name', None) or aid}: {pos}"
-                cw_ = widgets.font(10, True).size(label)[0] + px(14)
+                cw_ = widgets.font(11, True).size(label)[0] + px(14)
                 if cx + cw_ > width:
                     cx, y = x, y + px(22)
-                widgets.chip(surf, label, (cx, y), pal.position(pos), 10)
+                widgets.chip(surf, label, (cx, y), pal.position(pos), 11)
                 cx += cw_ + px(6)
             y += px(26)
             vote_reasons = [r for st in e["stages"] if st["stage"] in ("vote", "mandate") for r in st.get("reasons", [])]
@@ -257,6 +287,7 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             if rng is not None and getattr(rng, "note", None):
                 y = widgets.paragraph(surf, f"{key.capitalize()}: {rng.note}", 0, y, width, 13, pal.muted)
     y += px(16)
+    y = _questions(surf, sc, y, width, pal)
     y = _section(surf, "SOURCES", y, pal)
     for s in sc.sources:
         line = f"[{s.id}] {s.title}" + (f" ({s.year})" if getattr(s, "year", None) else "")
@@ -264,6 +295,38 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             line += f" — {s.url}"
         y = widgets.paragraph(surf, line, 0, y, width, 12, pal.muted) + px(2)
     return y + px(20)
+
+
+def _questions(surf, sc, y: int, width: int, pal) -> int:
+    """The scenario's discussion questions (its `teaching:`), the debrief's first, then those asked before
+    and during play; and its learning objectives."""
+    t = getattr(sc, "teaching", None)
+    if t is None or not (t.questions or t.learning_objectives):
+        return y
+    y = _section(surf, "DISCUSSION QUESTIONS", y, pal)
+    groups = [("debrief", "For the debrief"), ("before", "Asked before play"), ("during", "Asked during play")]
+    for phase, title in groups:
+        qs = [q for q in t.questions if q.phase == phase]
+        if not qs:
+            continue
+        y = widgets.paragraph(surf, title, 0, y, width, 14, pal.accent, bold=True) + px(4)
+        for q in qs:
+            when = ""
+            if q.date_from is not None:
+                when = widgets.short_date(q.date_from.isoformat())
+                if q.date_to is not None and q.date_to != q.date_from:
+                    when += f"–{widgets.short_date(q.date_to.isoformat())}"
+                when += ": "
+            pygame.draw.circle(surf, pal.accent, (px(8), y + px(11)), px(4))
+            y = widgets.paragraph(surf, when + " ".join(q.text.split()), px(24), y, min(width, px(1100)) - px(24), 15,
+                                  pal.text) + px(6)
+        y += px(8)
+    if t.learning_objectives:
+        y = widgets.paragraph(surf, "What the session set out to teach", 0, y, width, 14, pal.accent, bold=True) + px(4)
+        for o in t.learning_objectives:
+            y = widgets.paragraph(surf, "– " + " ".join(o.split()), px(24), y, min(width, px(1100)) - px(24), 13,
+                                  pal.muted) + px(4)
+    return y + px(16)
 
 
 def _band(hist, key, label):
@@ -287,9 +350,10 @@ def _assessment_card(surf, rect, aid, a, session, w, pal, draw: bool) -> int:
     if draw:
         colour = widgets.hex_colour(w.actor(aid).colour, pal.faint)
         widgets.card(surf, rect, pal, accent=colour)
-        widgets.text(surf, a["name"], (x, y), 16, pal.text, bold=True)
+        widgets.text(surf, a["name"], (x, y), 16, pal.text, bold=True,
+                     max_width=iw - (px(76) if aid in session.seats else 0))
         if aid in session.seats:
-            widgets.chip(surf, "PLAYER", (rect.right - pad - px(64), y + px(2)), pal.blue, 10)
+            widgets.chip(surf, "PLAYER", (rect.right - pad - px(64), y + px(2)), pal.blue, 11)
     y += px(26)
     score = float(a.get("score", 0))
     if draw:

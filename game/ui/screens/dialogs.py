@@ -68,7 +68,8 @@ class EscMenu(Dialog):
             ("resume", "Resume", self.app.pop, "Back to the game (Esc)"),
             ("save", "Save game", self.save, "Save this game to your saves folder"),
             ("load", "Load game…", self.load, "Open a saved game"),
-            ("settings", "Settings…", self.settings, "Window size, UI scale and colour-blind-safe palette"),
+            ("settings", "Settings…", self.settings,
+             "Fullscreen, window size, UI scale (150% for a projector) and colour-blind-safe palette"),
             ("help", "Help and glossary", self.help, "What the terms mean and the keyboard shortcuts (F1)"),
             ("debrief", "End and debrief", self.app.end_and_debrief,
              "Stop here and see the assessment, the charts and what really happened"),
@@ -188,3 +189,117 @@ class LoadDialog(Dialog):
             pygame.display.set_caption("Collective Security")
             self.app.toast(f"Loaded {path.name}: turn {game.turn}, {widgets.pretty_date(game.date.isoformat())}."
                            + (f" ({note})" if note else ""))
+
+
+class EndTurnDialog(Dialog):
+    """Asked when End Turn would settle what the seat has left open: lists each open decision with what
+    would become of it, offers an event's options as buttons, and ends the turn only on an explicit click
+    (Enter, Space and Esc go back to the game, so a second Enter decides nothing)."""
+    name = "end_turn_confirm"
+    width, height = 760, 460
+    KICKERS = {"choice": "AN EVENT ASKS YOU", "vote": "COUNCIL VOTE", "answer": "PLEA FOR HELP"}
+
+    def __init__(self, app, screen):
+        super().__init__(app)
+        self.screen = screen
+        self.items = []
+
+    def _plan(self, iw: int) -> list[tuple]:
+        """(kind, y, h, payload) rows of the item list at inner width ``iw``; kind: kicker | text | muted | option | show."""
+        rows, y = [], 0
+        body = widgets.font(14)
+        for k, it in enumerate(self.items):
+            rows.append(("kicker", y, px(22), self.KICKERS.get(it.kind, it.kind.upper())))
+            y += px(22)
+            for line in widgets.wrap(it.title, body, iw - px(8)):
+                rows.append(("text", y, px(22), line))
+                y += px(21)
+            for line in widgets.wrap(f"If the turn ends now, {it.default}.", widgets.font(13), iw - px(8)):
+                rows.append(("muted", y, px(20), line))
+                y += px(19)
+            y += px(6)
+            if it.kind == "choice":
+                for j, label in enumerate(it.options):
+                    rows.append(("option", y, px(34), (k, j, label)))
+                    y += px(38)
+            else:
+                rows.append(("show", y, px(34), k))
+                y += px(38)
+            y += px(12)
+        return rows, y
+
+    def build(self) -> None:
+        from game.ui.screens.turn_controls import open_decisions
+        s = self.app.session
+        self.items = open_decisions(s.game, s.actor)
+        iw = min(px(self.width), self.app.size[0] - 40) - px(48) - px(20)
+        rows, content_h = self._plan(iw)
+        self.height = min(int((content_h + px(180)) / widgets.scale()) + 1, 2000)
+        r = self.card()
+        c = self.panel
+        self.label((px(24), px(16), r.w - px(48), px(36)), "Decisions still open", "h2", container=c)
+        who = s.game.world.name(s.actor)
+        self.label((px(24), px(54), r.w - px(48), px(24)),
+                   f"{who} has not decided these. Decide now, or end the turn and let the defaults stand.",
+                   "muted", container=c)
+        box = pygame.Rect(px(24), px(88), r.w - px(48), r.h - px(88) - px(80))
+        sc = UIScrollingContainer(box, manager=self.app.manager, container=c, allow_scroll_x=False,
+                                  object_id=ObjectID("#open_decisions", None))
+        for kind, y, h, payload in rows:
+            if kind == "kicker":
+                self.label((0, y, iw, h), payload, "kicker", container=sc)
+            elif kind == "text":
+                self.label((0, y, iw, h), payload, None, container=sc)
+            elif kind == "muted":
+                self.label((0, y, iw, h), payload, "muted", container=sc)
+            elif kind == "option":
+                k, j, label = payload
+                self.button((0, y, iw, h), label, (lambda k=k, j=j: self.choose(k, j)), cls="action",
+                            oid=f"option_{k}_{j}", container=sc, tip=f"Choose this: {label}")
+            else:
+                self.button((0, y, iw, h), "Show it in the Actions tab", self.go_back, cls="action",
+                            oid=f"show_{payload}", container=sc,
+                            tip="Back to the game: the Council group of the Actions tab holds your votes and answers")
+        sc.set_scrollable_area_dimensions((iw, max(content_h, box.h - 4)))
+        self.button((r.w - px(24) - px(230), r.h - px(62), px(230), px(44)), "Back to the game", self.go_back,
+                    cls="primary", oid="go_back", container=c, tip="Decide these yourself (Enter or Esc)")
+        self.button((px(24), r.h - px(62), px(230), px(44)), "End turn anyway", self.end_anyway,
+                    cls="danger", oid="end_anyway", container=c,
+                    tip="End the turn and let the defaults stand (Ctrl+Enter)")
+
+    def choose(self, k: int, j: int) -> None:
+        """Answer an event's question with option ``j``; close when nothing is left open."""
+        from game.engine.actions import ChooseOption
+        s = self.app.session
+        it = self.items[k]
+        res = s.game.submit(ChooseOption(s.actor, event=it.event, choice=j))
+        self.app.toast(res.text, "info" if res.ok else "warning")
+        self.screen.changed()
+        from game.ui.screens.turn_controls import open_decisions
+        if open_decisions(s.game, s.actor):
+            self.build_root()
+        else:
+            self.app.pop()
+            self.app.toast("Nothing is left open: end the turn when you are ready.")
+
+    def go_back(self) -> None:
+        self.app.pop()
+        self.screen.set_tab("actions")
+        self.screen.update(0)
+        self.screen.scroll_to(0)
+
+    def end_anyway(self) -> None:
+        items = list(self.items)
+        self.app.pop()
+        if items:
+            self.app.toast("Ended with decisions open: " + "; ".join(f"{it.title} — {it.default}" for it in items)
+                           + ".", "warning", 8)
+        self.screen.end_turn(confirmed=True)
+
+    def handle_event(self, event) -> None:
+        if event.type != pygame.KEYDOWN:
+            return
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and getattr(event, "mod", 0) & pygame.KMOD_CTRL:
+            self.end_anyway()
+        elif event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            self.go_back()

@@ -17,7 +17,7 @@ from game.ui.screens.news_feed import NewsFeed
 from game.ui.screens.overlay_controls import OVERLAYS, MapControls
 from game.ui.screens.region_panel import RegionPanel
 from game.ui.screens.top_bar import TopBar
-from game.ui.screens.turn_controls import TurnControls, undo_blocker
+from game.ui.screens.turn_controls import TurnControls, open_decisions, undo_blocker
 from game.ui.screens.world_map import make_map
 from game.ui.widgets import fmt_num, px
 
@@ -46,6 +46,7 @@ class GameScreen(Screen):
         self.council = CouncilPanel(self)
         self.news = NewsFeed(self)
         self.turn_controls = TurnControls(self)
+        self.seat_views: dict[str, dict] = {}      # hot-seat: each seat's tab, selection, framing and force
 
     # --- layout ----------------------------------------------------------------------
     def layout(self) -> None:
@@ -169,21 +170,33 @@ class GameScreen(Screen):
         else:
             self.app.toast("There is nothing to take back this turn.", "warning")
 
-    def end_turn(self) -> None:
-        """End the seat's turn: in hot-seat hand over to the next seat; after the last, run the turn."""
+    def end_turn(self, confirmed: bool = False) -> None:
+        """End the seat's turn: in hot-seat hand over to the next seat; after the last, run the turn.
+
+        If the seat has left decisions open that this End Turn would settle (an event's question, a
+        vote or an answer due now), ask first, listing them (unless ``confirmed``)."""
         from game.ui.screens.handover import HandoverScreen
         s, g = self.session, self.game
         if g.over:
             self.app.end_and_debrief()
             return
+        if not confirmed and open_decisions(g, s.actor):
+            from game.ui.screens.dialogs import EndTurnDialog
+            self.app.push(EndTurnDialog(self.app, self))
+            return
         if len(s.seats) > 1 and s.seat < len(s.seats) - 1:
+            self._keep_seat_view()
             s.seat += 1
+            self._restore_seat_view()
             self.changed()
+            self.app.toasts.clear()          # nothing of this seat's is shown to the next
             self.app.push(HandoverScreen(self.app))
             return
         before = len(g.decisions())
         rec = g.end_turn()
+        self._keep_seat_view()
         s.seat = 0
+        self._restore_seat_view()
         self.changed()
         if g.over:
             self.app.end_and_debrief()
@@ -192,9 +205,28 @@ class GameScreen(Screen):
         msg = f"{widgets.pretty_date(rec.date)}: {fmt_num(new)} killed this turn."
         for p in g.decisions()[before:]:
             msg += f" {p['body']}: {p['outcome'].replace('_', ' ')}."
-        self.app.toast(msg, "warning" if new >= 10 else "info")
         if len(s.seats) > 1:
+            self.app.toasts.clear()
             self.app.push(HandoverScreen(self.app))
+        self.app.toast(msg, "warning" if new >= 10 else "info")
+
+    # --- hot-seat: each seat keeps its own view ---------------------------------------------
+    def _keep_seat_view(self) -> None:
+        """Remember the seat's tab, selected region, framing and force (restored when it sits again)."""
+        a = self.session.actor
+        if a is not None:
+            self.seat_views[a] = {"tab": self.tab, "selected": self.map.selected if self.map else None,
+                                  "framing": self.actions.framing, "force": self.actions.force}
+
+    def _restore_seat_view(self) -> None:
+        """The seat's own view: what it left last time, or a fresh one (its objectives, the Actions tab)."""
+        v = self.seat_views.get(self.session.actor, {})
+        if self.map is not None:
+            self.map.selected = v.get("selected")
+            self.map.hovered = None
+        self.actions.framing = v.get("framing", "internal_unrest")
+        self.actions.force = v.get("force")
+        self.set_tab(v.get("tab", "actions"))
 
     def set_overlay(self, name: str) -> None:
         self.overlay = name

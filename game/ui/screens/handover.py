@@ -28,7 +28,8 @@ class HandoverScreen(Screen):
         widgets.text(surface, f"TURN {g.turn}  ·  {widgets.pretty_date(g.date.isoformat()).upper()}", (W // 2, cy),
                      14, pal.accent, bold=True, anchor="midtop")
         widgets.text(surface, "Pass the screen to", (W // 2, cy + px(40)), 20, pal.muted, anchor="midtop")
-        r = widgets.text(surface, actor.name, (W // 2, cy + px(72)), 46, pal.text, bold=True, anchor="midtop")
+        r = widgets.text(surface, actor.name, (W // 2, cy + px(72)), 46, pal.text, bold=True, anchor="midtop",
+                         max_width=W - px(64))
         pygame.draw.rect(surface, colour, (r.x, r.bottom + px(6), r.w, px(4)))
         others = [g.world.name(a) for a in s.seats if a != s.actor]
         widgets.text(surface, f"The other players ({', '.join(others)}) should look away.",

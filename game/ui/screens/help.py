@@ -58,13 +58,18 @@ GLOSSARY = [
     ("Action points", "Each turn an actor has a budget of action points; each action says what it costs. "
                       "Refused actions cost nothing and say why."),
     ("Hot-seat", "Several people play at one screen, each taking the seat in turn. The hand-over screen hides "
-                 "the game until the next player is ready."),
+                 "the game until the next player is ready; each player finds the map, tab and choices as they left "
+                 "them, and a vote stays secret until its session has decided."),
+    ("Seed", "The number that fixes the game's chance: the same scenario, seed and moves always give the same "
+             "game. The roles screen draws a random one (type your own to replay a game); saves keep it."),
     ("Debrief", "At the end: how each actor fared against its objectives, the charts, every council decision "
                 "with its votes, and what actually happened, from the scenario's sources."),
 ]
 
-KEYS = [("Enter / Space", "End turn (or hand over to the next player)"), ("Ctrl+Z", "Undo your last action this turn"),
+KEYS = [("Enter / Space", "End turn (or hand over to the next player); if you left a decision open, the game "
+                          "lists it first and Enter goes back to it"), ("Ctrl+Z", "Undo your last action this turn"),
         ("Esc", "Menu: resume, save, load, settings, end and debrief, quit"), ("F1", "This help"),
+        ("F11", "Fullscreen on or off (for a projector, with Settings, UI scale 150%)"),
         ("F5", "Reload the scenario file from disk and restart it (for authors)"),
         ("1 - 5", "Map overlays: control, violence, displacement, stability, plain"),
         ("+ / − or wheel", "Zoom"), ("Arrows or drag", "Pan the map"), ("Home", "Show the whole area"),

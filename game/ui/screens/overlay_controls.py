@@ -55,14 +55,18 @@ class MapControls:
 
     def draw(self, surface) -> None:
         """The map's legend, in the bottom-left corner of the map."""
+        from game.ui import map_style
         mv = self.screen.map
         try:
             lg = mv.legend() if hasattr(mv, "legend") else {}
-            n = len(lg.get("items", [])) if isinstance(lg, dict) else 0
-            legend_h = 10 + 22 + 6 + (38 if isinstance(lg, dict) and lg.get("stops") else 0) + 18 * n + 8
         except (AttributeError, TypeError, KeyError):
-            legend_h = 92
-        lr = pygame.Rect(self.rect.x + px(12), self.rect.bottom - legend_h - px(12), 260, legend_h)
+            lg = {}
+        if not isinstance(lg, dict) or not lg.get("title"):
+            return
+        fnt = getattr(mv, "font_path", None)
+        h = map_style.legend_height(lg, fnt)
+        w = min(map_style.legend_width(lg, fnt), self.rect.w - px(24))
+        lr = pygame.Rect(self.rect.x + px(12), self.rect.bottom - h - px(12), w, h)
         try:
             mv.draw_legend(surface, lr)
         except (AttributeError, TypeError):

@@ -33,7 +33,7 @@ class RegionPanel:
         i = w.r(rid)
         owner = w.actor_ids[int(w.region_country[i])]
         widgets.text(surface, "REGION", (r.x, r.y), 11, pal.accent, bold=True)
-        widgets.text(surface, w.region(rid).name, (r.x, r.y + px(14)), 19, pal.text, bold=True)
+        widgets.text(surface, w.region(rid).name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
         colour = widgets.hex_colour(w.actor(owner).colour, pal.faint)
         widgets.chip(surface, w.name(owner), (r.x, r.y + px(44)), colour, 11)
         widgets.text(surface, f"population {fmt_num(float(st.population[0, i]))}", (r.right, r.y + px(46)), 12,
@@ -63,9 +63,8 @@ class RegionPanel:
         w, aid = self.screen.world, self.screen.session.actor
         a = w.actor(aid)
         widgets.text(surface, "YOU PLAY", (r.x, r.y), 11, pal.accent, bold=True)
-        widgets.text(surface, a.name, (r.x, r.y + px(14)), 19, pal.text, bold=True)
-        pygame.draw.rect(surface, widgets.hex_colour(a.colour, pal.faint),
-                         (r.x, r.y + px(44), widgets.font(19, True).size(a.name)[0], px(3)))
+        shown = widgets.text(surface, a.name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
+        pygame.draw.rect(surface, widgets.hex_colour(a.colour, pal.faint), (r.x, r.y + px(44), shown.w, px(3)))
         y = r.y + px(56)
         objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
         widgets.text(surface, "Your objectives" if objs else CLICK_HINT, (r.x, y), 12, pal.muted, bold=bool(objs))

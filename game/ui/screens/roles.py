@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pygame
 from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIPanel, UIScrollingContainer
+from pygame_gui.elements import UIPanel, UIScrollingContainer, UITextEntryLine
 
 from game.ui import widgets
 from game.ui.screens.base import Screen
@@ -24,6 +24,8 @@ class RolesScreen(Screen):
         first = next((a.id for a in sc.actors if a.playable and a.kind == "government"),
                      next((a.id for a in sc.actors if a.playable), None))
         self.humans: set[str] = {first} if first else set()
+        self.seed = new_seed()
+        self.seed_entry = None
 
     def build(self) -> None:
         W, H = self.app.size
@@ -47,16 +49,10 @@ class RolesScreen(Screen):
                            object_id=ObjectID(None, "@card"))
             human = a.id in self.humans
             bw = px(150)
-            name = a.name
-            fnt_b = widgets.font(15, True)
-            while fnt_b.size(name)[0] > cw - bw - px(60) and len(name) > 6:
-                name = name[:-2].rstrip() + "…" if not name.endswith("…") else name[:-3].rstrip() + "…"
+            name = widgets.fit(a.name, widgets.font(15, True), cw - bw - px(60))
             self.label((px(22), px(10), cw - bw - px(50), px(28)), name, "h3", container=card)
             self.label((px(22), px(36), cw - bw - px(50), px(22)), KIND.get(a.kind, a.kind), "muted", container=card)
-            desc = " ".join(str(a.description or "").split())
-            fnt = widgets.font(13)
-            while desc and fnt.size(desc)[0] > cw - bw - px(60):
-                desc = desc[: max(0, len(desc) - 8)].rstrip() + "…"
+            desc = widgets.fit(" ".join(str(a.description or "").split()), widgets.font(13), cw - bw - px(60))
             self.label((px(22), px(58), cw - bw - px(50), px(22)), desc, "muted", container=card)
             if a.playable:
                 text = "Person" if human else "Computer"
@@ -76,7 +72,18 @@ class RolesScreen(Screen):
         note = ("Nobody is played by a person: choose at least one actor." if n == 0 else
                 f"{n} people: hot-seat, one after the other each turn." if n > 1 else
                 f"You play {', '.join(sc_name(sc, h) for h in sorted(self.humans))}.")
-        self.label((m + px(160), H - px(62), W - px(600), px(36)), note, "muted")
+        sx = W - m - px(240) - px(24) - px(300)          # the seed, left of Start
+        self.label((m + px(160), H - px(62), sx - m - px(176), px(36)), note, "muted")
+        self.label((sx, H - px(62), px(56), px(36)), "Seed", "h3")
+        self.seed_entry = UITextEntryLine(pygame.Rect(sx + px(58), H - px(62), px(140), px(38)),
+                                          manager=self.app.manager, container=self.root,
+                                          object_id=ObjectID("#seed", None))
+        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry.set_text_length_limit(9)
+        self.seed_entry.set_text(str(self.seed))
+        self.button((sx + px(206), H - px(64), px(94), px(42)), "New", self.reseed, oid="new_seed",
+                    tip="Draw a new random seed. The same seed, roles and moves always give the same game; "
+                        "it is kept in the save and shown in the debrief.")
         self.button((W - m - px(240), H - px(66), px(240), px(46)), "Start", self.start, oid="start",
                     cls="primary", enabled=n > 0,
                     tip="Begin the scenario (Enter)" if n else "Choose at least one actor to play")
@@ -89,11 +96,36 @@ class RolesScreen(Screen):
         self.humans = set(ids)
         self.build_root()
 
+    def clear(self) -> None:
+        self._keep_seed()                    # a rebuild (a click, F11, new settings) keeps a typed seed
+        super().clear()
+
+    def reseed(self) -> None:
+        self.seed = new_seed()
+        if self.seed_entry is not None and self.seed_entry.alive():
+            self.seed_entry.set_text(str(self.seed))
+
+    def read_seed(self) -> int | None:
+        """The seed in the field (None if it is not a whole number)."""
+        text = self.seed_entry.get_text().strip() if self.seed_entry is not None and self.seed_entry.alive() \
+            else str(self.seed)
+        return int(text) if text.isdigit() else None
+
+    def _keep_seed(self) -> None:
+        seed = self.read_seed()
+        if seed is not None:
+            self.seed = seed
+
     def start(self) -> None:
         if not self.humans:
             return
+        seed = self.read_seed()
+        if seed is None:
+            self.app.message("The seed is not a number", "Type a whole number as the seed (or press New).")
+            return
+        self.seed = seed
         try:
-            self.app.start_game(self.loaded, self.ref, sorted(self.humans))
+            self.app.start_game(self.loaded, self.ref, sorted(self.humans), seed)
         except ValueError as exc:
             self.app.message("The game could not start", str(exc))
 
@@ -103,6 +135,12 @@ class RolesScreen(Screen):
                 self.app.pop()
             elif event.key == pygame.K_RETURN:
                 self.start()
+
+
+def new_seed() -> int:
+    """A random seed for a new game (the game's own generator is seeded with it)."""
+    import secrets
+    return secrets.randbelow(1_000_000)
 
 
 def sc_name(sc, aid: str) -> str:

@@ -20,7 +20,8 @@ class TitleScreen(Screen):
             ("new_game", "New game", self.new_game, "Choose a scenario and your role (Enter)", "primary"),
             ("load_game", "Load game…", self.load_game, "Continue a saved game", None),
             ("help", "Help and glossary", self.help, "The terms of the treaty, the council and the keys (F1)", None),
-            ("settings", "Settings", self.settings, "Window size, UI scale, colour-blind-safe palette", None),
+            ("settings", "Settings", self.settings,
+             "Fullscreen, window size, UI scale (150% for a projector), colour-blind-safe palette", None),
             ("quit", "Quit", self.quit, "Close the game", None),
         ]
         for oid, text, fn, tip, cls in items:

@@ -30,16 +30,17 @@ class TopBar:
         W, TB = self.rect.w, self.rect.h
         pygame.draw.rect(surface, (14, 20, 27), (0, 0, W, TB))
         pygame.draw.line(surface, pal.border, (0, TB - 1), (W, TB - 1))
-        widgets.text(surface, sc.title, (px(16), px(8)), 15, pal.text, bold=True)
+        cw = px(112)
+        x0 = W - px(236) - cw * 4                         # where the indicators begin
+        widgets.text(surface, sc.title, (px(16), px(8)), 15, pal.text, bold=True, max_width=x0 - px(40))
         widgets.text(surface, f"{widgets.pretty_date(g.date.isoformat())}  ·  turn {g.turn} of {g.world.last_turn}",
-                     (px(16), px(30)), 13, pal.muted)
+                     (px(16), px(30)), 13, pal.muted, max_width=x0 - px(40))
         ind = g.indicators()
         cells = [("DEATHS", fmt_num(ind["casualties"]), pal.critical),
                  ("DISPLACED", fmt_num(ind["displaced"]), pal.warning),
                  ("REFUGEES", fmt_num(ind["refugees"]), pal.info),
                  ("DAY", f"{(g.date - sc.start_date).days + 1} / {(sc.end_date - sc.start_date).days + 1}", pal.text)]
-        cw = px(112)
-        x = max(W - px(236) - cw * len(cells), px(16) + widgets.font(15, True).size(sc.title)[0] + px(24))
+        x = x0
         for label, value, col in cells:
             widgets.text(surface, label, (x, px(8)), 11, pal.muted, bold=True)
             widgets.text(surface, value, (x, px(24)), 19, col, bold=True)

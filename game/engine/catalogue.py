@@ -145,7 +145,7 @@ def catalogue(world: World, actor_id: str, player: bool = False) -> list[Item]:
             fid = world.force_ids[f]
             for r in range(len(world.region_ids)):
                 rid = world.region_ids[r]
-                items.append(Item("Forces", f"{name(fid)} → {name(rid)}", act.DeployForce(actor_id, force=fid, region=rid)))
+                items.append(Item("Forces", f"{name(fid)} to {name(rid)}", act.DeployForce(actor_id, force=fid, region=rid)))
             items.append(Item("Forces", f"Withdraw {name(fid)}", act.WithdrawForce(actor_id, force=fid)))
 
     if actor.kind in STATE_KINDS + ("secretariat",):

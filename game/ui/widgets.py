@@ -32,9 +32,81 @@ def px(v: float) -> int:
     return int(round(v * _scale))
 
 
+#: Fonts tried, in order, for characters the UI font lacks (arrows, Arabic, rarer scripts): the
+#: bundled DejaVu Sans Condensed, then pygame_gui's Noto Arabic, Hebrew and Georgian.
+_ASSETS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FALLBACKS = {False: [str(_ASSETS / "DejaVuSansCondensed.ttf"), str(_DATA / "NotoSansArabic-Regular.ttf"),
+                     str(_DATA / "NotoSansHebrew-Regular.ttf"), str(_DATA / "NotoSansGeorgian-Regular.ttf")],
+             True: [str(_ASSETS / "DejaVuSansCondensed-Bold.ttf"), str(_DATA / "NotoSansArabic-Bold.ttf"),
+                    str(_DATA / "NotoSansHebrew-Bold.ttf"), str(_DATA / "NotoSansGeorgian-Bold.ttf")]}
+
+
 @lru_cache(maxsize=64)
 def _font(size: int, bold: bool) -> pygame.font.Font:
     return pygame.font.Font(FONT_BOLD if bold else FONT_REGULAR, size)
+
+
+@lru_cache(maxsize=64)
+def _fallback(path: str, size: int) -> pygame.font.Font:
+    # pygame-ce's SDL_ttf shapes with HarfBuzz and finds the script and direction itself: Arabic
+    # and Hebrew runs come out joined and right to left without setting either.
+    return pygame.font.Font(path, size)
+
+
+def _script_font(ch: str, bold: bool) -> str | None:
+    """The fallback font for a character: its script's Noto font for Arabic and Hebrew (shaped right to
+    left), otherwise the first fallback that has the glyph."""
+    code = ord(ch)
+    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+        return FALLBACKS[bold][1]
+    if 0x0590 <= code <= 0x05FF:
+        return FALLBACKS[bold][2]
+    return next((p for p in FALLBACKS[bold] if _has_glyph(p, ch)), None)
+
+
+@lru_cache(maxsize=4096)
+def _has_glyph(path: str, ch: str) -> bool:
+    """Whether a font file draws ``ch`` (a missing glyph has the same metrics as a private-use one)."""
+    if ch.isspace() or ord(ch) < 0x250:
+        return True
+    f = _fallback(path, 20)
+    return f.metrics(ch) != f.metrics("\ue000")
+
+
+def render_text(fnt: pygame.font.Font, s: str, colour, bold: bool = False) -> pygame.Surface:
+    """Render a line with ``fnt``; characters it lacks come from the first fallback font that has
+    them, so arrows, Arabic or Georgian names never show as empty boxes."""
+    main = FONT_BOLD if bold else FONT_REGULAR
+    if all(_has_glyph(main, ch) for ch in s):
+        return fnt.render(s, True, colour)
+    size = fnt.get_height()
+    runs: list[tuple[pygame.font.Font, str]] = []
+    for ch in s:
+        use = fnt
+        if not _has_glyph(main, ch):
+            path = _script_font(ch, bold)
+            if path is not None:
+                use = _fallback_size(fnt, path)
+        if ch == " " and runs and runs[-1][0] is not fnt:   # a space inside a right-to-left name stays in it
+            use = runs[-1][0]
+        if runs and runs[-1][0] is use:
+            runs[-1] = (use, runs[-1][1] + ch)
+        else:
+            runs.append((use, ch))
+    images = [f.render(t, True, colour) for f, t in runs]
+    out = pygame.Surface((sum(im.get_width() for im in images), size), pygame.SRCALPHA)
+    x = 0
+    for (f, _), im in zip(runs, images):
+        # align baselines: a fallback font's taller line box is trimmed to the line's
+        out.blit(im, (x, fnt.get_ascent() - f.get_ascent()))
+        x += im.get_width()
+    return out
+
+
+def _fallback_size(fnt: pygame.font.Font, path: str) -> pygame.font.Font:
+    """The fallback font at the UI font's nominal size (its glyphs then match the line's letters)."""
+    ratio = _font(20, False).get_height() / 20.0        # line height per point of the UI font
+    return _fallback(path, max(6, int(round(fnt.get_height() / ratio))))
 
 
 def font(size: int, bold: bool = False) -> pygame.font.Font:
@@ -135,7 +207,7 @@ def text(surface, s: str, pos, size=14, colour=(230, 236, 242), bold=False, anch
     """One line of text; with ``max_width`` a longer text is cut with an ellipsis."""
     fnt = font(size, bold)
     s = _logged(fit(s, fnt, max_width) if max_width is not None else str(s))
-    img = fnt.render(s, True, colour)
+    img = render_text(fnt, s, colour, bold)
     r = img.get_rect(**{anchor: pos})
     surface.blit(img, r)
     return r
@@ -149,7 +221,7 @@ def paragraph(surface, s: str, x: int, y: int, width: int, size=14, colour=(230,
     lh = int(fnt.get_linesize() * spacing / 1.25)
     for line in wrap(s, fnt, width):
         if line:
-            surface.blit(fnt.render(line, True, colour), (x, y))
+            surface.blit(render_text(fnt, line, colour, bold), (x, y))
         y += lh
     return y
 
@@ -161,7 +233,7 @@ def paragraph_height(s: str, width: int, size=14, bold=False, spacing=1.25) -> i
 
 def chip(surface, s: str, pos, colour, size=12, fg=(255, 255, 255)) -> pygame.Rect:
     fnt = font(size, True)
-    img = fnt.render(_logged(str(s)), True, fg)
+    img = render_text(fnt, _logged(str(s)), fg, True)
     r = pygame.Rect(pos, (img.get_width() + px(14), img.get_height() + px(4)))
     pygame.draw.rect(surface, colour, r, border_radius=r.height // 2)
     surface.blit(img, img.get_rect(center=r.center))

@@ -34,6 +34,11 @@ class DebriefScreen(Screen):
                     cls="primary", tip="Restart this scenario with the same roles")
         self.button((W - m - px(460), H - px(66), px(220), px(46)), "Export report", self.export, oid="export_report",
                     tip="Write a printable after-action report (HTML) next to the saves")
+        self.button((W - m - px(700), H - px(66), px(220), px(46)), "What if…", self.what_if, oid="what_if",
+                    tip="Change one decision of this game, play on, and compare the two games")
+        self.button((W - m - px(940), H - px(66), px(220), px(46)), "What if? Many runs", self.what_if_runs,
+                    oid="what_if_runs", tip="Change one decision and play the crisis 1,000 or 10,000 times from "
+                    "that day, with and without the change: the distributions beside this game")
         self._path_label()
 
     def _path_label(self) -> None:
@@ -43,6 +48,21 @@ class DebriefScreen(Screen):
             m = px(32)
             self._path_el = self.label((m, H - px(84) - px(32), W - 2 * m, px(30)),
                                        f"Report written to {self.exported}", oid="report_path")
+
+    def what_if(self) -> None:
+        from game.ui.screens.whatif import WhatIfDialog
+        self.app.push(WhatIfDialog(self.app, self._what_if_done))
+
+    def what_if_runs(self) -> None:
+        from game.ui.screens.whatif_runs import ManyRunsDialog
+        self.app.push(ManyRunsDialog(self.app))
+
+    def _what_if_done(self, result) -> None:
+        """A branch was played (game/ui/screens/whatif.py): draw the comparison and show its report's path."""
+        self.session.whatif = result
+        self.exported = result.report
+        self._img = None
+        self.build_root()
 
     def export(self) -> None:
         """Write the after-action report (game/report.py) into the saves folder and show where."""
@@ -223,7 +243,7 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
                 res = st.get("result")
                 steps.append(f"{label}: {str(res).replace('_', ' ')}" if res and st["stage"] != "positions" else label)
             if steps:
-                y = widgets.paragraph(surf, "  →  ".join(steps), x, y, width - x, 12, pal.muted) + px(4)
+                y = widgets.paragraph(surf, "  ›  ".join(steps), x, y, width - x, 12, pal.muted) + px(4)
             cx = x
             for aid, pos in e.get("votes", {}).items():
                 label = f"{getattr(w.actor(aid), 'short_name', None) or aid}: {pos}"
@@ -287,6 +307,9 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             if rng is not None and getattr(rng, "note", None):
                 y = widgets.paragraph(surf, f"{key.capitalize()}: {rng.note}", 0, y, width, 13, pal.muted)
     y += px(16)
+    if getattr(session, "whatif", None) is not None:   # a branch played from this debrief (What if…)
+        from game.ui.screens.whatif import draw_comparison
+        y = draw_comparison(surf, session.whatif, g, y, width, pal)
     y = _questions(surf, sc, y, width, pal)
     y = _section(surf, "SOURCES", y, pal)
     for s in sc.sources:

@@ -1,8 +1,10 @@
 """Where a batch's chunks run: in this process, in local processes, or on a Dask cluster.
 
 Every pool runs a list of independent calls ``fn(*args)`` (chunks of runs, or chunks of a sweep's
-grid points) and returns their results in the order of the list, whatever order they finished in,
-so the merged result is the same everywhere (game/engine/batch.py explains the seeds).
+grid points) and hands each result to ``on_result(i, result)`` as it arrives (so a million runs are
+merged as they finish, never all held at once), or returns the results in the order of the list.
+The merge does not depend on the order, so the result is the same everywhere (game/engine/batch.py
+explains the seeds).
 
 - ``InProcess``: one after the other, here; progress after every turn of a chunk.
 - ``LocalProcesses``: ``concurrent.futures.ProcessPoolExecutor`` with one worker per core.
@@ -27,15 +29,15 @@ class PoolError(RuntimeError):
 class InProcess:
     name = "in-process"
 
-    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None) -> list:
+    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None, on_result=None) -> list | None:
         total, done, out = sum(sizes), 0, []
-        for args, n in zip(calls, sizes):
+        for i, (args, n) in enumerate(zip(calls, sizes)):
             cb = None if progress is None else (lambda frac, d=done, n=n: progress(d + frac * n, total))
-            out.append(fn(*args, on_turn=cb))
+            _deliver(out, on_result, i, fn(*args, on_turn=cb))
             done += n
             if progress is not None:
                 progress(done, total)
-        return out
+        return None if on_result else out
 
     def close(self) -> None:
         pass
@@ -48,20 +50,29 @@ class LocalProcesses:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"{self.workers} local processes"
 
-    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None) -> list:
+    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None, on_result=None) -> list | None:
         if len(calls) <= 1 or self.workers == 1:
-            return InProcess().run(fn, calls, sizes, progress)
+            return InProcess().run(fn, calls, sizes, progress, on_result)
         total, done = sum(sizes), 0
         out: list = [None] * len(calls)
         with ProcessPoolExecutor(max_workers=min(self.workers, len(calls))) as ex:
-            futures = {ex.submit(fn, *args): i for i, args in enumerate(calls)}
-            for fut in as_completed(futures):
-                i = futures[fut]
-                out[i] = fut.result()
+            pending = iter(enumerate(calls))
+            futures = {}
+            for i, args in pending:                  # a few calls ahead of the workers, not all at once
+                futures[ex.submit(fn, *args)] = i
+                if len(futures) >= 2 * self.workers:
+                    break
+            while futures:
+                fut = next(as_completed(futures))
+                i = futures.pop(fut)
+                _place(out, on_result, i, fut.result())
                 done += sizes[i]
                 if progress is not None:
                     progress(done, total)
-        return out
+                nxt = next(pending, None)
+                if nxt is not None:
+                    futures[ex.submit(fn, *nxt[1])] = nxt[0]
+        return None if on_result else out
 
     def close(self) -> None:
         pass
@@ -91,7 +102,7 @@ class DaskPool:
             what = "start a local Dask cluster" if address == "local" else f"reach the Dask scheduler at {address}"
             raise PoolError(f"cannot {what}: {exc}") from None
 
-    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None) -> list:
+    def run(self, fn, calls: list[tuple], sizes: list[int], progress=None, on_result=None) -> list | None:
         from dask.distributed import as_completed as dask_completed
         total, done = sum(sizes), 0
         futures = [self.client.submit(fn, *args, pure=False) for args in calls]
@@ -99,11 +110,12 @@ class DaskPool:
         out: list = [None] * len(calls)
         for fut in dask_completed(futures):
             i = index[fut.key]
-            out[i] = fut.result()
+            _place(out, on_result, i, fut.result())
+            fut.release()                            # the cluster forgets a result once it is merged
             done += sizes[i]
             if progress is not None:
                 progress(done, total)
-        return out
+        return None if on_result else out
 
     def close(self) -> None:
         for thing in ("client", "cluster"):
@@ -113,6 +125,20 @@ class DaskPool:
                     obj.close()
                 except Exception:  # pragma: no cover - closing a broken connection
                     pass
+
+
+def _deliver(out: list, on_result, i: int, result) -> None:
+    if on_result is not None:
+        on_result(i, result)
+    else:
+        out.append(result)
+
+
+def _place(out: list, on_result, i: int, result) -> None:
+    if on_result is not None:
+        on_result(i, result)
+    else:
+        out[i] = result
 
 
 def make_pool(scheduler: str | None = None, workers: int | None = None):

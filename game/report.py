@@ -47,7 +47,7 @@ class Para:
 
 @dataclass
 class Items:
-    items: list                         # str or (strong, text)
+    items: list                         # str, (strong, text) or (strong, text, code)
     ordered: bool = False
 
 
@@ -454,7 +454,7 @@ def _glance(game, branch: BranchView | None) -> list:
 
 
 def _actors(game, branch: BranchView | None) -> list:
-    w, sc = game.world, game.scenario
+    sc = game.scenario
     objs = {o.id: o for o in sc.objectives}
     ass = game.assessment()
     bss = branch.game.assessment() if branch else {}
@@ -596,8 +596,9 @@ def build_report(game, source: str = "", notes: list[str] | None = None, branch:
         Para("Every actor is judged on its own objectives: there is no single right answer.", cls="muted")]
         + _actors(game, branch)))
     timeline = _timeline(game) or [Para("Nothing was decided yet.")]
-    sections.append(Section("timeline", "What happened, day by day", [
-        Para("Each day's events and moves, and every council decision with its stages, each member's position at "
+    step = {1: "day by day", 7: "week by week"}.get(sc.turn_days, "turn by turn")
+    sections.append(Section("timeline", f"What happened, {step}", [
+        Para("Each turn's events and moves, and every council decision with its stages, each member's position at "
              "every level the council considered (with the member's reasons at the level it decided) and the "
              "decisive reasons.", cls="muted")] + timeline))
     inst = instructor_entries(game)
@@ -615,7 +616,7 @@ def build_report(game, source: str = "", notes: list[str] | None = None, branch:
             sections.append(Section("whatif", "What if", [
                 Para("Change one decision and play on: python main.py report SAVE --branch CHANGE sets the "
                      "what-if game beside this one (docs/classroom.md). Changes this game allows:"),
-                Items([(f"{question} ", f"--branch {spec}") for question, spec in ideas])]))
+                Items([(f"{question} ", "", f"--branch {spec}") for question, spec in ideas])]))
     sections.append(Section("questions", "Discussion questions", questions))
     src = []
     for s in sc.sources:
@@ -663,6 +664,8 @@ td.oppose, td.unmet { background: #f9ddd2; }
 .chip.troops { background: #D55E00; }
 .chip.no { background: #666; }
 .muted { color: #555; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8.5pt; white-space: nowrap;
+       background: #f1f3f5; padding: 0 3px; border-radius: 2px; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 14px; }
 .charts svg { width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }
 .figtable { display: none; }
@@ -691,7 +694,8 @@ def _html_block(b) -> str:
         lis = []
         for it in b.items:
             if isinstance(it, tuple):
-                lis.append(f"<li><strong>{_e(it[0])}</strong>{_e(it[1])}</li>")
+                code = f" <code>{_e(it[2])}</code>" if len(it) > 2 else ""
+                lis.append(f"<li><strong>{_e(it[0])}</strong>{_e(it[1])}{code}</li>")
             else:
                 lis.append(f"<li>{_e(it)}</li>")
         return f"<{tag}>" + "".join(lis) + f"</{tag}>"
@@ -770,7 +774,11 @@ def _md_block(b) -> list[str]:
         out = []
         for i, it in enumerate(b.items, 1):
             mark = f"{i}." if b.ordered else "-"
-            out.append(f"{mark} **{_m(it[0].strip())}** {_m(it[1])}" if isinstance(it, tuple) else f"{mark} {_m(it)}")
+            if isinstance(it, tuple):
+                code = f" `{it[2]}`" if len(it) > 2 else ""
+                out.append(f"{mark} **{_m(it[0].strip())}** {_m(it[1])}".rstrip() + code)
+            else:
+                out.append(f"{mark} {_m(it)}")
         return out + [""]
     if isinstance(b, Table):
         return _md_table(b)
@@ -802,20 +810,22 @@ def render(report: Report, fmt: str) -> str:
 
 
 # --- the command and the button ------------------------------------------------------------------------
-def export_report(game, directory: Path, fmt: str = "html", notes: list[str] | None = None) -> Path:
-    """Write the report of ``game`` into ``directory`` (the saves folder, for the debrief's button)
-    under a new name; returns the path. Raises OSError when it cannot be written."""
+def export_report(game, directory: Path, fmt: str = "html", notes: list[str] | None = None,
+                  branch: BranchView | None = None) -> Path:
+    """Write the report of ``game`` (with ``branch`` beside it, if given) into ``directory`` (the saves
+    folder, for the debrief's buttons) under a new name; returns the path. OSError when it cannot be written."""
     from game.ui.saves import atomic_write
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", game.scenario.id)[:64]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = directory / f"{safe}-report-{stamp}.{fmt}"
+    kind = "whatif" if branch is not None else "report"
+    path = directory / f"{safe}-{kind}-{stamp}.{fmt}"
     n = 1
     while path.exists():
         n += 1
-        path = directory / f"{safe}-report-{stamp}-{n}.{fmt}"
-    atomic_write(path, render(build_report(game, notes=notes), fmt))
+        path = directory / f"{safe}-{kind}-{stamp}-{n}.{fmt}"
+    atomic_write(path, render(build_report(game, notes=notes, branch=branch), fmt))
     return path
 
 

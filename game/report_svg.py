@@ -104,8 +104,9 @@ def line_chart(title: str, labels: list[str], series: list[Series], band: tuple 
         if i % step == 0 or i == n - 1:
             if i == n - 1 and i % step and (n - 1) % step < step / 2 and n > 1:
                 continue                       # too close to the last regular label
-            out.append(f'<text x="{x(i):.1f}" y="{top + ph + 14}" font-size="10" text-anchor="middle" '
-                       f'fill="#333">{escape(lab)}</text>')
+            anchor = "end" if i == n - 1 and n > 1 else "middle"      # the last label stays inside the box
+            out.append(f'<text x="{x(i) + (4 if anchor == "end" else 0):.1f}" y="{top + ph + 14}" font-size="10" '
+                       f'text-anchor="{anchor}" fill="#333">{escape(lab)}</text>')
     for s in series:
         pts = [(x(i), y(v)) for i, v in enumerate(s.values) if v is not None and math.isfinite(v)]
         if not pts:

@@ -222,3 +222,20 @@ def test_a_branch_starts_every_run_from_the_same_state():
         np.testing.assert_array_equal(arr[0], getattr(base.state, name)[0])
     g.run_to_end()
     assert len(np.unique(g.state.casualties.sum(axis=1).round())) > 1   # the runs go their own ways from there
+
+
+@pytest.mark.parametrize("sid", ["kyrgyzstan_2010", "armenia_2022", "tajik_afghan_border"])
+def test_the_ai_shares_terms_between_candidates_without_changing_a_score(sid):
+    """ai.Features.memo computes the terms several candidates share once per actor (the AI's scoring,
+    vectorised): every candidate's score is exactly what it gives when scored alone."""
+    from game.engine.ai import Features
+    g = Game(_scenario(sid), seed=3, runs=64, narrate=False)
+    for turn in range(6):
+        for aid, cands in g.ai.candidates.items():
+            shared = Features(g.world, g.state)
+            together = [c.score(shared) for c in cands]
+            for c, score in zip(cands, together):
+                alone = c.score(Features(g.world, g.state))
+                np.testing.assert_array_equal(np.broadcast_to(score, (64,)), np.broadcast_to(alone, (64,)),
+                                              err_msg=f"{aid} {c.action}")
+        g.end_turn()

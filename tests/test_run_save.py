@@ -55,3 +55,25 @@ def test_loading_a_missing_or_corrupt_save_is_a_plain_save_error(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(SaveError, match="damaged"):
         load_game(bad)
+
+
+def test_a_scenario_changed_only_in_its_texts_still_loads_with_a_note_but_a_played_change_is_refused(tmp_path, capsys):
+    save = tmp_path / "osh.json"
+    assert cli.main(["run", "kyrgyzstan_2010", "--seed", "2", "--turns", "3", "--save", str(save)]) == 0
+    capsys.readouterr()
+    data = json.loads(save.read_text(encoding="utf-8"))
+
+    def saved_with(**parts):
+        changed = dict(data, scenario_hash="0" * 64, scenario_parts={**data["scenario_parts"], **parts})
+        path = tmp_path / "changed.json"
+        path.write_text(json.dumps(changed), encoding="utf-8")
+        return path
+
+    lg = load_game(saved_with(teaching="0" * 16, **{"sources/kic2011": "1" * 16}))
+    assert len(lg.game.history) == 3
+    assert lg.notes and "`teaching` changed" in lg.notes[0] and "the game itself is the same" in lg.notes[0]
+    with pytest.raises(SaveError, match="region 'KG-O' changed.*different game"):
+        load_game(saved_with(**{"regions/KG-O": "2" * 16}))
+    code = cli.main(["report", str(saved_with(parameters="3" * 16)), "--format", "md"])
+    err = capsys.readouterr().err
+    assert code == 1 and "`parameters` changed" in err and len(err.strip().splitlines()) == 1

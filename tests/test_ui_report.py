@@ -28,8 +28,8 @@ def test_debrief_shows_questions_and_exports_the_report_with_one_click(tmp_path)
     widgets.TEXT_LOG = []
     try:
         d.key(pygame.K_RETURN)                      # the last End Turn opens the debrief
-        while d.screen.name != "debrief":           # a confirmation of open decisions, if the game asks
-            d.key(pygame.K_RETURN)
+        if d.screen.name != "debrief":              # decisions left open are listed first: end anyway
+            d.click("end_anyway")
         drawn = " ".join(" ".join(t.split()) for t in widgets.TEXT_LOG)
     finally:
         widgets.TEXT_LOG = None
@@ -56,3 +56,45 @@ def test_debrief_shows_questions_and_exports_the_report_with_one_click(tmp_path)
     assert label.visible and str(reports[0]) in label.full_text, "the path is shown on the debrief"
     d.click("export_report")                        # a second click writes a second file, never over the first
     assert len(list(saves.glob("kyrgyzstan_2010-report-*.html"))) == 2
+
+
+def test_what_if_from_the_debrief_plays_the_branch_and_compares(tmp_path):
+    from game.engine.game import Game
+    from game.scenario.loader import load_scenario
+    d = Driver(size=(1600, 900))
+    loaded = load_scenario("kyrgyzstan_2010")
+    game = Game(loaded.scenario, seed=1, humans=("KG",))
+    game.run_to_end()
+    d.app.start_game(loaded, str(loaded.path), ["KG"], 1, game=game)
+    while len(d.app.stack) > 1:
+        d.app.pop()
+    d.app.end_and_debrief()
+    d.frames(2)
+    assert d.screen.name == "debrief"
+    ru_before = [p["outcome"] for p in game.decisions() if p["body"] == "RU"]
+    assert ru_before and ru_before[-1] != "peacekeeping"
+    d.click("what_if")
+    assert d.screen.name == "whatif"
+    labels = [b.full_text for b in d.screen.handlers if getattr(b, "full_text", "").startswith("What if")]
+    assert any("Russia had answered" in t and "peacekeeping" in t for t in labels), labels
+    i = next(i for i, t in enumerate(labels) if "Russia had answered" in t)
+    widgets.TEXT_LOG = []
+    try:
+        d.click(f"whatif_{i}")
+        d.frames(2)
+        drawn = " ".join(" ".join(t.split()) for t in widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+    assert d.screen.name == "debrief"
+    wi = d.app.session.whatif
+    assert [p["outcome"] for p in wi.branch.game.decisions() if p["body"] == "RU"] == ["peacekeeping"]
+    # the debrief draws the comparison: the question, both answers side by side, Russia's score
+    assert "WHAT IF" in drawn and "Russia had answered" in drawn
+    assert "AS PLAYED" in drawn and "peacekeeping (13 Jun)" in drawn and "logistics support (13 Jun)" in drawn
+    assert "Russian Federation's score" in drawn or "Russia's score" in drawn
+    # and the report with both games is written next to the saves, its path shown
+    saves = tmp_path / "data" / "collective-security" / "saves"
+    (report,) = list(saves.glob("kyrgyzstan_2010-whatif-*.html"))
+    assert str(report) == wi.report and str(report) in d.screen._path_el.full_text
+    page = report.read_text(encoding="utf-8")
+    assert "What if — 13 June 2010: Kyrgyzstan asked Russia" in html.unescape(page)

@@ -358,6 +358,14 @@ class ChunkSummary:
     reached: np.ndarray          # (B, len(OUTCOMES)) runs of the chunk that reached each outcome at any time
     scripted: dict               # text -> {"applied": runs, "refused": runs, "reasons": Counter}
     seconds: float = 0.0
+    figure_names: list = field(default_factory=list)
+    agg: dict | None = None      # the chunk's share of the distributions (``aggregate``)
+
+    def drop_runs(self) -> "ChunkSummary":
+        """Keep only the distributions (a batch past KEEP_RUNS): less to send, nothing kept per run."""
+        for k in PER_RUN:
+            setattr(self, k, None)
+        return self
 
 
 def figure_names(world: World) -> list[str]:
@@ -413,7 +421,8 @@ def summarise(game: Game, index: int, scripted: dict, seconds: float = 0.0) -> C
                         troops=troops, decided_turn=decided_turn.astype(np.int16),
                         request_turn=request_turn.astype(np.int16), outcome_turn=s.outcome_turn.astype(np.int16),
                         scores=scores, figures=figures,
-                        reached=s.outcome_ever.sum(axis=0).astype(np.int64), scripted=scripted, seconds=seconds)
+                        reached=s.outcome_ever.sum(axis=0).astype(np.int64), scripted=scripted, seconds=seconds,
+                        figure_names=figure_names(w))
 
 
 def _apply_scripted(game: Game, f: Forced, stats: dict) -> None:
@@ -468,7 +477,9 @@ def run_chunk(spec: BatchSpec, index: int, runs: int, on_turn=None) -> ChunkSumm
         game.end_turn()
         if on_turn is not None:
             on_turn(min((game.turn - first + (1 if game.over else 0)) / total, 1.0))
-    return summarise(game, index, stats, time.perf_counter() - t0)
+    out = summarise(game, index, stats, time.perf_counter() - t0)
+    out.agg = aggregate(out)
+    return out if spec.runs <= spec.keep_runs else out.drop_runs()
 
 
 # --- merging and the distributions -----------------------------------------------------------------
@@ -618,49 +629,86 @@ class BatchResult:
         }
 
 
-def merge(spec: BatchSpec, world: World, parts: list[ChunkSummary], seconds: float = 0.0) -> BatchResult:
-    """Merge chunk summaries (in chunk order, whatever order they finished in)."""
-    parts = sorted(parts, key=lambda p: p.index)
-    B, F = len(world.body_ids), len(figure_names(world))
-    res = BatchResult(
-        scenario_id=world.scenario.id, label=spec.label or world.scenario.id, runs=sum(p.runs for p in parts),
-        seed=spec.seed, chunk=spec.chunk, bodies=list(world.body_ids), actors=scored_actors(world),
-        figures=figure_names(world), dates=[world.date_of_turn(t).isoformat() for t in range(1, world.last_turn + 1)],
-        outcome_counts=np.zeros((B, len(OUTCOME_NAMES)), dtype=np.int64),
-        reached_counts=np.zeros((B, len(OUTCOMES)), dtype=np.int64), troop_counts=np.zeros(B, dtype=np.int64),
-        reason_counts=np.zeros((B, len(REASON_CODES)), dtype=np.int64),
-        score_sums=np.zeros(len(scored_actors(world))), histograms=np.zeros((F, len(_COUNT_EDGES) - 1), dtype=np.int64),
-        per_run=None, scripted={}, seconds=seconds, chunk_seconds=sum(p.seconds for p in parts))
-    res.spec_info = {"org": [b in world.org_ids and world.org(b).security_role for b in world.body_ids],
-                     "public": _public(spec, world)}
-    keep = res.runs <= spec.keep_runs
-    for p in parts:
-        for b in range(B):
-            res.outcome_counts[b] += np.bincount(p.outcome[:, b].astype(np.int64), minlength=len(OUTCOME_NAMES))
-            r = p.reasons[:, b, :].astype(np.int64)
-            hit = np.zeros((p.runs, len(REASON_CODES)), dtype=bool)
-            for j in range(2):
-                ok = r[:, j] >= 0
-                hit[np.flatnonzero(ok), r[ok, j]] = True
-            res.reason_counts[b] += hit.sum(axis=0)
-        res.troop_counts += p.troops.sum(axis=0)
-        res.score_sums += p.scores.astype(np.float64).sum(axis=0)
-        for i, name in enumerate(res.figures):
-            edges = _edges(name)
-            h = np.histogram(np.clip(p.figures[:, i], edges[0], edges[-1]), bins=edges)[0]
-            res.histograms[i, :len(h)] += h
+PER_RUN = ("outcome", "reasons", "troops", "decided_turn", "request_turn", "outcome_turn", "scores", "figures")
+
+
+def aggregate(p: ChunkSummary) -> dict:
+    """A chunk's contribution to the distributions (summed over chunks in any order)."""
+    B = p.outcome.shape[1]
+    outcome_counts = np.zeros((B, len(OUTCOME_NAMES)), dtype=np.int64)
+    reason_counts = np.zeros((B, len(REASON_CODES)), dtype=np.int64)
+    for b in range(B):
+        outcome_counts[b] = np.bincount(p.outcome[:, b].astype(np.int64), minlength=len(OUTCOME_NAMES))
+        r = p.reasons[:, b, :].astype(np.int64)
+        hit = np.zeros((p.runs, len(REASON_CODES)), dtype=bool)
+        for j in range(2):
+            ok = r[:, j] >= 0
+            hit[np.flatnonzero(ok), r[ok, j]] = True
+        reason_counts[b] = hit.sum(axis=0)
+    hist = np.zeros((p.figures.shape[1], len(_COUNT_EDGES) - 1), dtype=np.int64)
+    for i, name in enumerate(p.figure_names):
+        edges = _edges(name)
+        h = np.histogram(np.clip(p.figures[:, i], edges[0], edges[-1]), bins=edges)[0]
+        hist[i, :len(h)] = h
+    return {"outcome_counts": outcome_counts, "reason_counts": reason_counts, "reached_counts": p.reached,
+            "troop_counts": p.troops.sum(axis=0).astype(np.int64),
+            "score_sums": p.scores.astype(np.float64).sum(axis=0), "histograms": hist}
+
+
+class Merger:
+    """Chunk summaries merged as they arrive, in constant memory past ``keep_runs``: the distributions
+    are summed at once; the per-run arrays are kept (and put in chunk order) only if the whole batch
+    is within ``keep_runs``."""
+
+    def __init__(self, spec: BatchSpec, world: World):
+        self.spec, self.world = spec, world
+        B, F = len(world.body_ids), len(figure_names(world))
+        self.res = BatchResult(
+            scenario_id=world.scenario.id, label=spec.label or world.scenario.id, runs=0,
+            seed=spec.seed, chunk=spec.chunk, bodies=list(world.body_ids), actors=scored_actors(world),
+            figures=figure_names(world), dates=[world.date_of_turn(t).isoformat() for t in range(1, world.last_turn + 1)],
+            outcome_counts=np.zeros((B, len(OUTCOME_NAMES)), dtype=np.int64),
+            reached_counts=np.zeros((B, len(OUTCOMES)), dtype=np.int64), troop_counts=np.zeros(B, dtype=np.int64),
+            reason_counts=np.zeros((B, len(REASON_CODES)), dtype=np.int64),
+            score_sums=np.zeros(len(scored_actors(world))),
+            histograms=np.zeros((F, len(_COUNT_EDGES) - 1), dtype=np.int64),
+            per_run=None, scripted={})
+        self.res.spec_info = {"org": [b in world.org_ids and world.org(b).security_role for b in world.body_ids],
+                              "public": _public(spec, world)}
+        self.parts: dict[int, dict] = {}
+
+    def add(self, p: ChunkSummary) -> None:
+        res = self.res
+        agg = p.agg if p.agg is not None else aggregate(p)
+        for key, value in agg.items():
+            setattr(res, key, getattr(res, key) + value)
+        res.runs += p.runs
+        res.chunk_seconds += p.seconds
         for text, e in p.scripted.items():
             tgt = res.scripted.setdefault(text, {"turn": e["turn"], "source": e["source"], "applied": 0, "refused": 0,
                                                  "reasons": Counter()})
             tgt["applied"] += e["applied"]
             tgt["refused"] += e["refused"]
             tgt["reasons"].update(e["reasons"])
-        res.reached_counts += p.reached
-    if keep:
-        res.per_run = {k: np.concatenate([getattr(p, k) for p in parts]) for k in
-                       ("outcome", "reasons", "troops", "decided_turn", "request_turn", "outcome_turn", "scores",
-                        "figures")}
-    return res
+        if self.spec.runs <= self.spec.keep_runs and p.outcome is not None:
+            self.parts[p.index] = {k: getattr(p, k) for k in PER_RUN}
+
+    def result(self, seconds: float = 0.0) -> BatchResult:
+        res = self.res
+        res.seconds = seconds
+        res.scripted = dict(sorted(res.scripted.items(), key=lambda kv: (kv[1]["turn"], kv[0])))
+        if self.parts and res.runs <= self.spec.keep_runs:
+            order = sorted(self.parts)
+            res.per_run = {k: np.concatenate([self.parts[i][k] for i in order]) for k in PER_RUN}
+        return res
+
+
+def merge(spec: BatchSpec, world: World, parts: list[ChunkSummary], seconds: float = 0.0) -> BatchResult:
+    """Merge chunk summaries (the result does not depend on the order they finished in)."""
+    m = Merger(spec, world)
+    for p in parts:
+        m.add(p)
+    return m.result(seconds)
 
 
 def _public(spec: BatchSpec, world: World) -> dict:
@@ -673,22 +721,20 @@ def _public(spec: BatchSpec, world: World) -> dict:
 
 
 def run_batch(spec: BatchSpec, progress=None, pool=None) -> BatchResult:
-    """Play every chunk and merge them: in this process, or through ``pool`` (game/parallel.py:
-    local processes or a Dask cluster), with the same result.
+    """Play every chunk and merge them as they finish: in this process, or through ``pool``
+    (game/parallel.py: local processes or a Dask cluster), with the same result.
 
     ``progress(done_runs, total_runs)`` is called as runs finish (after every turn in this process)."""
     t0 = time.perf_counter()
     world, _ = prepare(spec)                     # bad input fails here, once, before any work
+    merger = Merger(spec, world)
     tasks = spec.chunks()
     calls, sizes = [(spec, i, n) for i, n in tasks], [n for _, n in tasks]
     if pool is None:
-        parts = []
-        for (s, i, n), d in zip(calls, np.cumsum([0] + sizes[:-1])):
-            cb = None if progress is None else (lambda frac, d=int(d), n=n: progress(d + frac * n, spec.runs))
-            parts.append(run_chunk(s, i, n, on_turn=cb))
-    else:
-        parts = pool.run(run_chunk, calls, sizes, progress)
-    return merge(spec, world, parts, time.perf_counter() - t0)
+        from game.parallel import InProcess
+        pool = InProcess()
+    pool.run(run_chunk, calls, sizes, progress, on_result=lambda i, part: merger.add(part))
+    return merger.result(time.perf_counter() - t0)
 
 
 __all__ = ["BatchSpec", "BatchResult", "BatchError", "ChunkSummary", "Forced", "apply_sets", "parse_force",

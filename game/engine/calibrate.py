@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from game.engine.batch import OUTCOME_NAMES, TROOP_OUTCOMES, BatchSpec, run_batch, strongest
+from game.engine.batch import OUTCOME_NAMES, TROOP_OUTCOMES, BatchSpec, run_batch, strongest  # noqa: F401 (TROOP_OUTCOMES: re-exported)
 from game.engine.positions import REASON_CODES, REASON_LABELS
 from game.engine.world import OUTCOMES, build_world
 

@@ -13,7 +13,7 @@ import itertools
 import json
 import time
 
-from game.engine.batch import QUANTILES, BatchError, BatchSpec, apply_sets, merge, prepare, run_chunk
+from game.engine.batch import QUANTILES, BatchError, BatchSpec, Merger, apply_sets, prepare, run_chunk
 
 #: The figures a sweep's table gives quantiles of (stability per region stays in `batch`).
 TABLE_FIGURES = ("deaths", "displaced", "refugees", "troops_deployed")
@@ -75,13 +75,12 @@ def run_sweep(scenario, grid: dict, runs: int, seed: int = 0, sets=(), forces=()
     if pool is None:
         from game.parallel import InProcess
         pool = InProcess()
-    parts = pool.run(run_chunk, calls, sizes, progress)
+    mergers = [Merger(spec, prepare(spec)[0]) for _, spec in planned]
+    pool.run(run_chunk, calls, sizes, progress, on_result=lambda i, part: mergers[owner[i]].add(part))
     table = {"scenario": scenario.id, "source": label or scenario.id, "runs": runs, "seed": seed,
              "grid": grid, "sets": list(sets), "forces": list(forces), "points": []}
-    for k, (values, spec) in enumerate(planned):
-        world, _ = prepare(spec)
-        res = merge(spec, world, [p for p, o in zip(parts, owner) if o == k])
-        doc = res.to_dict()
+    for (values, spec), m in zip(planned, mergers):
+        doc = m.result().to_dict()
         table["points"].append({
             "values": values, "outcome_shares": doc["outcome_shares"], "troops_share": doc["troops_share"],
             "decisive_reasons": doc["decisive_reasons"], "scores": doc["scores"],

@@ -92,19 +92,13 @@ def deterministic(sc: Scenario) -> Scenario:
         ev["probability"] = 1.0
         options(ev["effects"])
     sc = Scenario.model_validate(data)
-    spreads = ["coefficients.reading_noise=0", "coefficients.ai_noise=0", "parameters.noise=0"] + [
+    spreads = ["coefficients.reading_noise=0", "coefficients.ai_noise=0", "coefficients.plea_noise=0",
+               "parameters.noise=0"] + [
         f"organisations.{o.id}.rules.position_noise=0" for o in sc.organisations]
     return apply_sets(sc, spreads)
 
 
-#: procedure.py draws a single state's judgement of a plea with a fixed spread (0.08) that neither
-#: `position_noise` nor a coefficient sets; where the AI asks a single state, runs still differ.
-PLEA_NOISE = {"armenia_2022", "kyrgyz_tajik_2022"}
-
-
-@pytest.mark.parametrize("sid", [pytest.param(s, marks=pytest.mark.xfail(
-    strict=True, reason="a single state's answer to a plea has a spread no scenario or coefficient sets "
-    "(procedure.py: 0.08); register it and this test passes")) if s in PLEA_NOISE else s for s in SHIPPED])
+@pytest.mark.parametrize("sid", SHIPPED)
 def test_with_every_spread_zero_every_run_is_the_single_game(sid):
     sc = deterministic(_scenario(sid))
     n = 6

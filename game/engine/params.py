@@ -111,6 +111,9 @@ _TABLE: tuple[Coefficient, ...] = (
        "judgement"),
     _C("alignment_scale", 0.1, "member", "Lead member's utility at which followers align about three quarters of the way (tanh scale).",
        "judgement"),
+    _C("plea_noise", 0.08, "member",
+       "Spread of the random part of a single state's judgement when it answers a plea (organisations set "
+       "`rules.position_noise`).", "judgement"),
     _C("player_will", 0.3, "reading", "The will a player's vote expresses (support of troops: +, otherwise −).",
        "judgement"),
     # --- cost and risk of troops ----------------------------------------------------------------

@@ -130,7 +130,7 @@ class Decision:
             self.contributors = np.isin(np.arange(len(world.actor_ids)), world.force_owner[self.contributors])
             self.lead, self.chair = me, -1
         self.th = self.rules.position_threshold if self.rules else 0.0
-        self.sigma = self.rules.position_noise if self.rules else 0.08
+        self.sigma = self.rules.position_noise if self.rules else world.k.plea_noise
         # One judgement per member and decision: the random part is the same at every level.
         self.judgement = rng.normal(0.0, self.sigma, (self.R, len(self.members)))
 

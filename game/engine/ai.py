@@ -49,6 +49,15 @@ class Features:
         self.threat = state.violence + clip(self.fighters_near / 1500.0, 0.0, 1.0)  # (R, N)
         self._country_cache: dict[int, dict] = {}
         self.memo: dict = {}
+        self._units = None
+
+    @property
+    def units(self):
+        """Every region's security presence, computed once for the turn's crisis views."""
+        if self._units is None:
+            from game.engine.dynamics import presence
+            self._units = presence(self.world, self.state)
+        return self._units
 
     def shared(self, key, compute):
         """A term shared by one actor's candidates, computed once per scoring phase."""
@@ -67,7 +76,7 @@ class Features:
                 out = {"violence": z, "instability": z, "pressure": z, "refugees_in": z, "evidence": z, "aid": z,
                        "attack": z, "armed": z, "adversary": np.full(s.runs, -1), "view": None, "reserve_left": z}
             else:
-                cv = crisis_view(w, s, a)
+                cv = crisis_view(w, s, a, units=self.units)
                 out = {
                     "violence": cv.violence, "instability": cv.instability, "evidence": cv.evidence,
                     "pressure": cv.pressure,

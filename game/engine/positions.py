@@ -67,16 +67,39 @@ def own_presence(world: World, state: State, c: int, friends: bool = False) -> n
     owners = (world.force_owner == c)
     if friends:
         owners = owners | (world.ties[c, world.force_owner] >= 0.5)
+    if not owners.any():
+        return troops
     mine = owners[None, :] & (state.force_status == DEPLOYED)
     if mine.any():
-        loc = np.where(mine, state.force_location, 0)
-        rows = np.repeat(np.arange(state.runs), loc.shape[1])
-        np.add.at(troops, (rows, loc.ravel()), np.where(mine, state.force_strength, 0.0).ravel())
+        R, N = troops.shape
+        flat = (np.arange(R)[:, None] * N + np.where(mine, state.force_location, 0)).ravel()
+        troops += np.bincount(flat, np.where(mine, state.force_strength, 0.0).ravel(), minlength=R * N).reshape(R, N)
     return troops
 
 
-def crisis_view(world: World, state: State, c: int) -> CrisisView:
-    """Summarise the crisis in state ``c``'s regions, per run."""
+def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
+    """(R,) the severity of state ``c``'s crisis (violence, armed challenge or attack), as
+    ``crisis_view(...).severity`` gives it, without the rest of the view."""
+    regs = world.regions_of(c)
+    if len(regs) == 0:
+        return np.zeros(state.runs)
+    fighters = state.group_strength[:, :, regs].sum(axis=1)
+    foreign = np.ones(len(world.actor_ids), dtype=bool)
+    foreign[c] = False
+    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
+    v = state.violence[:, regs]
+    attack_at = hostile_in.max(axis=1)
+    affected = (v > 0.02) | (fighters > 1.0) | (attack_at > 0)
+    affected = affected | ~affected.any(axis=1)[:, None]
+    own = (own_presence(world, state, c)[:, regs] * affected).sum(axis=1)
+    total = (fighters * affected).sum(axis=1)
+    armed = total / np.maximum(total + own, 1.0)
+    return np.maximum(np.maximum(v.max(axis=1), armed), attack_at.max(axis=1))
+
+
+def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = None) -> CrisisView:
+    """Summarise the crisis in state ``c``'s regions, per run (``units``: the security presence of
+    every region, if the caller has it already)."""
     R = state.runs
     regs = world.regions_of(c)
     if len(regs) == 0:
@@ -120,7 +143,7 @@ def crisis_view(world: World, state: State, c: int) -> CrisisView:
     pressure = massed.sum(axis=1) / np.maximum(massed.sum(axis=1) + border_guard.sum(axis=1), 1.0)
 
     from game.engine.dynamics import presence            # local: dynamics imports state helpers only
-    units = (presence(world, state)[:, regs] * pop).sum(axis=1) / pop_total
+    units = ((presence(world, state) if units is None else units)[:, regs] * pop).sum(axis=1) / pop_total
     vmax = v.max(axis=1)
     weakness = clip(vmax / np.maximum(vmax + units, 1e-9), 0.0, 1.0)
     tension = (state.tension[:, regs] * pop).sum(axis=1) / pop_total

@@ -17,7 +17,8 @@ import numpy as np
 
 from game.engine import positions as pos
 from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, REASON_CODES, REASON_INDEX,
-                                   REASON_LABELS, TROOP_LEVEL, Context, crisis_view, explain, member_utility)
+                                   REASON_LABELS, TROOP_LEVEL, Context, crisis_severity, crisis_view, explain,
+                                   member_utility)
 from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
 from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
@@ -69,7 +70,7 @@ def schedule_request(world: World, state: State, q: int, b: int, mask: np.ndarra
     body = world.body_ids[b]
     about = q if about < 0 else about
     delay = world.org(body).rules.session_delay_days if body in world.org_ids else 1
-    urgent = crisis_view(world, state, about).severity >= world.k.urgent_severity
+    urgent = crisis_severity(world, state, about) >= world.k.urgent_severity
     days = np.where(urgent, min(delay, 1), delay)
     turns = np.where(days > 0, np.maximum(1, np.ceil(days / world.scenario.turn_days)), 0).astype(np.int64)
     state.req_stage[mask, q, b] = SESSION_SCHEDULED

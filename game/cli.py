@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--overlay", default="violence")
     shot.add_argument("--size", default="1600x900")
     shot.add_argument("--screen", default="game",
-                      choices=["title", "browser", "roles", "game", "council", "debrief", "help", "settings"])
+                      choices=["title", "browser", "roles", "game", "council", "debrief", "help", "settings",
+                               "instructor"])
     shot.add_argument("--seed", type=_seed, default=0)
     shot.add_argument("--user-settings", action="store_true",
                       help="use your saved settings (palette, UI scale) instead of the defaults")

@@ -178,7 +178,8 @@ def test_save_then_load_restores_the_turn(tmp_path):
     d.click("save")
     from game.ui.saves import list_saves
     saves = list_saves()
-    assert len(saves) == 1 and saves[0].ok
+    assert len(saves) == 2 and all(s.ok for s in saves)          # the save and the rolling autosave
+    assert "autosave" not in saves[0].path.name                   # the newest first
     d.key(pygame.K_ESCAPE)
     d.click("load")
     assert d.screen.name == "load"
@@ -697,3 +698,239 @@ def test_cut_names_end_with_an_ellipsis():
         widgets.TEXT_LOG = None
     assert drawn and all(t.endswith("…") for t in drawn)
     assert widgets.font(46, True).size(drawn[0])[0] <= d.app.size[0] - widgets.px(64)
+
+
+# --- issue 9: autosave, saves that keep the seat, quitting asks ---------------------------------------------
+def test_every_end_turn_writes_one_rolling_autosave_that_loads():
+    from game.ui.saves import autosave_path, list_saves, read_save
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    g = d.screen.game
+    d.click_at(_first_allowed_visible_action(d).rect.center)
+    d.end_turn()
+    path = autosave_path(g)
+    data = read_save(path)
+    assert data["turn"] == 2 and data["seat"] == "KG" and len(data["actions"]) == 1
+    d.end_turn()
+    assert read_save(path)["turn"] == 3
+    saves = list_saves()
+    assert [s.path for s in saves] == [path] and "(autosave)" in saves[0].title      # one, overwritten
+    assert not list(path.parent.glob("*.tmp"))                                       # atomic: no temporaries
+    d.key(pygame.K_ESCAPE)
+    d.click("load")
+    d.click("save_0")
+    g2 = d.screen.game
+    assert g2 is not g and g2.turn == 3 and g2.indicators() == g.indicators()
+
+
+def test_hot_seat_autosave_mid_turn_resumes_with_the_seat_whose_turn_it_was():
+    from game.ui.saves import autosave_path, read_save
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "UZ"])
+    _take_seat(d)
+    g = d.screen.game
+    d.click_at(_first_allowed_visible_action(d).rect.center)      # KG acts, then hands over to UZ
+    kg_ap = float(g.state.budget[0, g.world.a("KG")])
+    d.end_turn(None)
+    assert d.app.session.actor == "UZ" and g.turn == 1
+    assert read_save(autosave_path(g))["seat"] == "UZ"
+    _take_seat(d)
+    d.key(pygame.K_ESCAPE)
+    d.click("load")
+    d.click("save_0")
+    s = d.app.session
+    assert s.game is not g and s.game.turn == 1
+    assert s.actor == "UZ"                                         # not KG again with full action points
+    assert d.screen.name == "handover"
+    assert float(s.game.state.budget[0, g.world.a("KG")]) == kg_ap
+    _take_seat(d)
+    d.end_turn(None)                                               # UZ ends: the turn runs
+    assert s.game.turn == 2 and s.actor == "KG"
+
+
+def test_a_manual_save_keeps_the_seat_too():
+    from game.ui.saves import list_saves, read_save
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG", "UZ"])
+    _take_seat(d)
+    d.end_turn(None)
+    _take_seat(d)
+    d.key(pygame.K_ESCAPE)
+    d.click("save")
+    manual = [s for s in list_saves() if "autosave" not in s.path.name]
+    assert len(manual) == 1 and read_save(manual[0].path)["seat"] == "UZ"
+
+
+def test_quit_asks_when_there_is_unsaved_play():
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    # nothing played yet: quitting to the title asks nothing
+    d.key(pygame.K_ESCAPE)
+    d.click("quit_title")
+    assert d.screen.name == "title"
+    d.start("kyrgyzstan_2010", ["KG"])
+    d.click_at(_first_allowed_visible_action(d).rect.center)
+    d.key(pygame.K_ESCAPE)
+    d.click("quit_title")
+    assert d.screen.name == "confirm" and "without saving" in d.screen.confirm_label
+    d.click("cancel")
+    assert d.screen.name == "esc_menu" and d.app.session is not None
+    d.key(pygame.K_ESCAPE)
+    d.end_turn()                                  # the autosave holds it now: no question
+    d.key(pygame.K_ESCAPE)
+    d.click("quit_title")
+    assert d.screen.name == "title"
+    # closing the window with unsaved play asks too; confirming quits
+    d.start("kyrgyzstan_2010", ["KG"])
+    d.click_at(_first_allowed_visible_action(d).rect.center)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    d.frames(2)
+    assert d.app.running and d.screen.name == "confirm"
+    d.click("confirm")
+    assert not d.app.running
+
+
+# --- issue 9: the instructor's (white cell's) seat and console ---------------------------------------------
+def _start_with_instructor(d: Driver, humans: list[str]) -> None:
+    d.click("new_game")
+    d.click("scenario_kyrgyzstan_2010")
+    d.click("choose_roles")
+    roles = d.screen
+    for aid in list(roles.humans):
+        if aid not in humans:
+            d.click(f"seat_{aid}")
+    for aid in humans:
+        if aid not in roles.humans:
+            d.click(f"seat_{aid}")
+    el = d.element("seat_INSTRUCTOR")
+    assert el.ui_container is not roles.root and el.ui_container.get_container().rect.contains(el.rect)  # on its card
+    d.click("seat_INSTRUCTOR")
+    assert roles.instructor
+    d.click("start")
+    assert d.app.session.instructor
+
+
+def _drawn(d: Driver) -> str:
+    import game.ui.widgets as widgets
+    widgets.TEXT_LOG = []
+    try:
+        d.frames(1)
+        return " ".join(widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+
+
+def test_f9_needs_the_instructor_role():
+    d = Driver()
+    d.start("kyrgyzstan_2010", ["KG"])
+    d.key(pygame.K_F9)
+    assert d.screen.name == "game" and any("Instructor role" in t for t, _, _ in d.app.toasts)
+
+
+def test_instructor_pause_blocks_end_turn_for_every_seat_and_the_top_bar_says_so():
+    d = Driver()
+    _start_with_instructor(d, ["KG", "UZ"])
+    _take_seat(d)
+    g = d.screen.game
+    d.key(pygame.K_F9)
+    assert d.screen.name == "instructor"
+    d.click("pause")
+    assert d.app.session.paused
+    d.key(pygame.K_F9)                              # back to the game
+    assert d.screen.name == "game"
+    assert not d.element("end_turn").is_enabled
+    assert "PAUSED BY THE INSTRUCTOR" in _drawn(d)
+    d.key(pygame.K_RETURN)
+    d.click("end_turn")
+    assert g.turn == 1 and d.app.session.actor == "KG" and d.screen.name == "game"
+    d.key(pygame.K_F9)
+    d.click("pause")                                # resume
+    d.key(pygame.K_ESCAPE)
+    assert d.element("end_turn").is_enabled and "PAUSED" not in _drawn(d)
+    d.end_turn(None)
+    assert d.app.session.actor == "UZ"
+
+
+def test_instructor_overview_shows_who_has_voted_but_never_the_vote():
+    from game.engine.actions import Vote
+    from game.engine.menu import menu_for
+    d = Driver()
+    _start_with_instructor(d, ["KG", "RU", "KZ"])
+    _take_seat(d)
+    gs = d.screen
+    g = gs.game
+    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
+               and i.action.framing == "internal_unrest" and i.action.about is None)
+    gs.submit(ask)
+    d.end_turn(None)
+    _take_seat(d)
+    assert g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose")).ok
+    gs.changed()
+    d.key(pygame.K_F9)
+    drawn = _drawn(d)
+    assert "Russia  (at the screen)" in drawn
+    assert "CSTO session: has voted" in drawn and "CSTO session: has not voted yet" in drawn
+    assert "oppose" not in drawn.lower()
+
+
+def test_instructor_inject_and_news_reach_the_log_news_debrief_and_report(tmp_path):
+    from game.report import build_report, render_html
+    d = Driver()
+    _start_with_instructor(d, ["KG"])
+    g = d.app.session.game
+    d.key(pygame.K_F9)
+    ev = next(e for e in g.scenario.events if e.id == "uzbek_border_pressure")
+    d.click(f"inject_{ev.id}")
+    d.screen.news_entry.set_text("Uzbekistan closes the border tonight")
+    d.click("publish")
+    entries = [e for e in g.log if e["by"] == "instructor"]
+    assert [e["action"]["kind"] for e in entries] == ["instructor_inject", "instructor_inject"]
+    assert entries[0]["action"]["event"] == ev.id and entries[0]["action"]["actor"] == "INSTRUCTOR"
+    assert "Instructor's news: Uzbekistan closes the border tonight" in _drawn(d)      # the console's list
+    d.key(pygame.K_ESCAPE)
+    d.frames(2)
+    news = d.screen.news.box.html_text
+    assert "Uzbekistan closes the border tonight" in news and ev.title in news
+    d.end_turn()
+    page = render_html(build_report(g))
+    assert "The instructor&#x27;s injects and adjustments" in page or "The instructor's injects" in page
+    assert "Uzbekistan closes the border tonight" in page
+    d.key(pygame.K_ESCAPE)
+    d.click("debrief")
+    import game.ui.widgets as widgets
+    from game.ui.screens.debrief import render_debrief
+    widgets.TEXT_LOG = []
+    try:
+        render_debrief(d.app.session, d.app.palette, 1200)
+        drawn = " ".join(widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+    assert "Instructor: Instructor's news: Uzbekistan closes the border tonight" in drawn
+
+
+def test_instructor_adjust_changes_the_figure_and_is_replayed_from_the_save():
+    from game.ui.saves import list_saves
+    d = Driver()
+    _start_with_instructor(d, ["KG"])
+    g = d.app.session.game
+    r = g.world.r("KG-J")
+    before = float(g.state.stability[0, r])
+    d.key(pygame.K_F9)
+    d.click("region_KG-J")
+    d.click("figure_stability")
+    d.click("adjust_m25")
+    after = float(g.state.stability[0, r])
+    assert after == pytest.approx(max(0.0, before - 0.25))
+    assert f"stability is {after:.2f}" in _drawn(d)
+    d.key(pygame.K_ESCAPE)
+    d.key(pygame.K_ESCAPE)
+    d.click("save")
+    d.key(pygame.K_ESCAPE)
+    d.click("load")
+    d.click("save_0")
+    g2 = d.app.session.game
+    assert g2 is not g and d.app.session.instructor
+    assert float(g2.state.stability[0, r]) == after
+    e = next(e for e in g2.log if e["by"] == "instructor")
+    assert e["action"] == {"kind": "instructor_adjust", "actor": "INSTRUCTOR", "region": "KG-J",
+                           "figure": "stability", "add": -0.25}

@@ -6,7 +6,7 @@ import argparse
 import pygame
 import pytest
 
-SCREENS = ["title", "browser", "roles", "game", "council", "debrief", "help", "settings"]
+SCREENS = ["title", "browser", "roles", "game", "council", "debrief", "help", "settings", "instructor"]
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +98,21 @@ def test_text_sizes_follow_the_scale():
     small, large = _text_sizes("roles", 1.0), _text_sizes("roles", 1.5)
     assert min(small["widgets"]) < 16 <= min(large["widgets"])
     assert max(large["widgets"]) >= round(max(small["widgets"]) * 1.5) - 1
+
+
+def test_instructor_screenshot_draws_the_console():
+    import game.ui.widgets as widgets
+    from game.ui.screenshot import build_app
+    app = build_app("kyrgyzstan_2010", "instructor", (1600, 900), turn=4)
+    assert app.top.name == "instructor" and app.session.instructor
+    widgets.TEXT_LOG = []
+    try:
+        app.step(1 / 60)
+        drawn = " ".join(widgets.TEXT_LOG)
+    finally:
+        widgets.TEXT_LOG = None
+    assert "SEATS: OPEN DECISIONS AND VOTES" in drawn and "Kyrgyzstan  (at the screen)" in drawn
+    assert "INJECT ONE OF THE SCENARIO'S EVENTS" in drawn and "violence is" in drawn
+    labels = {el.full_text for el in app.top.handlers if hasattr(el, "full_text")}
+    assert {"Pause the game", "Publish the news", "+0.1"} <= labels
+    assert {e.title for e in app.session.game.scenario.events} <= labels

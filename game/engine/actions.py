@@ -692,3 +692,87 @@ class Ceasefire(Action):
         a, other = world.a(self.actor), world.a(self.with_state)
         state.hostile[np.ix_(mask, [a], world.regions_of(other))] = 0.0
         return f"{world.name(self.actor)} orders its forces to cease fire on {world.name(self.with_state)}."
+
+
+# --- the instructor (white cell) ---------------------------------------------------------
+INSTRUCTOR = "INSTRUCTOR"      # the reserved actor id of the instructor's seat (plays no state)
+ADJUSTABLE = ("violence", "stability", "tension", "control")
+MAX_NEWS = 300
+
+
+@dataclass(frozen=True)
+class InstructorAction(Action):
+    """A change the instructor makes to the game: free, never refused for action points, logged
+    with ``"by": "instructor"`` so that it is in the save, the replay and the audit trail."""
+
+    base_cost = 0.0
+
+    def validate(self, world: World, state: State) -> Verdict:
+        none = np.zeros(state.runs, dtype=bool)
+        if self.actor != INSTRUCTOR:
+            return Verdict(none, "Only the instructor's seat can do this.")
+        try:
+            self.check(world, state)
+        except Refused as why:
+            return Verdict(none, str(why))
+        return Verdict(np.ones(state.runs, dtype=bool))
+
+    def perform(self, world, state, mask, rng, humans=frozenset()) -> str:
+        return self.apply(world, state, mask, rng, humans)
+
+
+@dataclass(frozen=True)
+class InstructorInject(InstructorAction):
+    """Fire one of the scenario's own events now (``event``), or publish a written news item (``text``)."""
+
+    event: str = ""
+    text: str = ""
+    kind: ClassVar[str] = "instructor_inject"
+    label: ClassVar[str] = "Inject"
+    help: ClassVar[str] = "The instructor fires one of the scenario's events now, or writes a news item."
+
+    def check(self, world, state):
+        _need(bool(self.event) != bool(self.text.strip()), "Inject either one of the scenario's events or a news item.")
+        if self.event:
+            _need(any(e.id == self.event for e in world.scenario.events),
+                  f"There is no event '{self.event}' in this scenario.")
+        else:
+            _need(len(self.text) <= MAX_NEWS, f"A news item has at most {MAX_NEWS} characters.")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        if not self.event:
+            return f"Instructor's news: {self.text.strip()}"
+        from game.engine.events import apply_effects  # local: events imports actions
+        e = next(i for i, ev in enumerate(world.scenario.events) if ev.id == self.event)
+        event = world.scenario.events[e]
+        state.event_fired[mask, e] = True
+        news: list[dict] = []
+        apply_effects(world, state, event.effects, mask, rng, news=news, humans=humans, event_id=event.id)
+        said = " ".join(n["text"] for n in news)
+        return f"Instructor's inject: {event.title}." + (f" {said}" if said else "")
+
+
+@dataclass(frozen=True)
+class InstructorAdjust(InstructorAction):
+    """Change a region's figure (violence, stability, tension or control, each 0 to 1) by ``add``."""
+
+    region: str = ""
+    figure: str = "violence"
+    add: float = 0.0
+    kind: ClassVar[str] = "instructor_adjust"
+    label: ClassVar[str] = "Adjust"
+    help: ClassVar[str] = "The instructor raises or lowers a region's figure."
+
+    def check(self, world, state):
+        _need(self.region in world.region_ids, f"There is no region '{self.region}' in this scenario.")
+        _need(self.figure in ADJUSTABLE, f"Only {', '.join(ADJUSTABLE)} can be adjusted.")
+        _need(isinstance(self.add, (int, float)) and not isinstance(self.add, bool) and math.isfinite(self.add)
+              and 0 < abs(self.add) <= 1, "The change must be a number between -1 and 1, not 0.")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        arr = getattr(state, self.figure)
+        r = world.r(self.region)
+        arr[mask, r] = np.clip(arr[mask, r] + self.add, 0.0, 1.0)
+        way = "raises" if self.add > 0 else "lowers"
+        return (f"Instructor {way} {self.figure} in {world.name(self.region)} by {abs(self.add):g} "
+                f"(now {float(arr[0, r]):.2f}).")

@@ -105,20 +105,22 @@ class Game:
         """A human's action: validated now, applied now, logged. Refusals cost nothing."""
         if self.over:
             return Result(False, "The scenario has ended.")
-        if action.actor not in self.humans:
+        by = "instructor" if action.actor == act.INSTRUCTOR else "human"
+        if by == "human" and action.actor not in self.humans:
             return Result(False, f"{self.world.name(action.actor)} is played by the computer.")
         verdict = action.validate(self.world, self.state)
-        entry = {"turn": self.turn, "by": "human", "action": action.to_dict()}
+        entry = {"turn": self.turn, "by": by, "action": action.to_dict()}
         if not verdict.allowed:
             self.log.append({**entry, "ok": False, "reason": verdict.reason})
             self._current.phases["decisions"]["actions"].append(
                 {"actor": action.actor, "kind": action.kind, "ok": False, "text": verdict.reason})
             return Result(False, verdict.reason)
         self._turn_snapshot_actions.append(action)
-        text = action.perform(self.world, self.state, verdict.ok, self.rng)
-        self.log.append({**entry, "ok": True})
+        text = (action.perform(self.world, self.state, verdict.ok, self.rng, self.humans) if by == "instructor"
+                else action.perform(self.world, self.state, verdict.ok, self.rng))
+        self.log.append({**entry, "ok": True, **({"text": text, "kind": action.kind} if by == "instructor" else {})})
         self._current.phases["decisions"]["actions"].append(
-            {"actor": action.actor, "kind": action.kind, "by": "human", "ok": True, "text": text,
+            {"actor": action.actor, "kind": action.kind, "by": by, "ok": True, "text": text,
              "action": action.to_dict()})
         return Result(True, text)
 
@@ -206,7 +208,7 @@ class Game:
     # --- save / replay ------------------------------------------------------------
     def save_data(self, scenario_ref: str) -> dict:
         """The save: scenario reference, seed, seats and the human actions by turn."""
-        human = [{"turn": e["turn"], **e["action"]} for e in self.log if e["by"] == "human" and e["ok"]]
+        human = [{"turn": e["turn"], **e["action"]} for e in self.log if e["by"] in ("human", "instructor") and e["ok"]]
         return {"save_format": SAVE_FORMAT, "scenario": scenario_ref, "scenario_id": self.scenario.id,
                 "seed": self.seed, "humans": sorted(self.humans), "turn": self.turn, "actions": human}
 

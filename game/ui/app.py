@@ -101,10 +101,28 @@ class Session:
     seat: int = 0
     seed: int = 0
     acted: set = field(default_factory=set)
+    saved_mark: object = None       # ``play_mark()`` when the game was last saved (or started, loaded)
+    instructor: bool = False        # an instructor (white cell) sits at this game: F9 opens the console
+    paused: bool = False            # the instructor paused the game: no seat can end its turn
 
     @property
     def actor(self) -> str | None:
         return self.seats[self.seat] if self.seats else None
+
+    def play_mark(self):
+        """What a save would hold of the play: the turn, the seat and the human actions."""
+        import json
+        g = self.game
+        acts = [(e["turn"], json.dumps(e["action"], sort_keys=True)) for e in g.log if e["by"] == "human" and e["ok"]]
+        return (g.turn, g.over, self.seat, tuple(acts))
+
+    def mark_saved(self) -> None:
+        self.saved_mark = self.play_mark()
+
+    @property
+    def unsaved(self) -> bool:
+        """Play since the last save or autosave (quitting now would lose it)."""
+        return self.saved_mark != self.play_mark()
 
 
 class App:
@@ -271,13 +289,18 @@ class App:
         self.push(MessageDialog(self, title, body))
 
     # --- the game session ------------------------------------------------------------
-    def start_game(self, loaded, ref: str, humans: list[str], seed: int = 0, game=None) -> None:
+    def start_game(self, loaded, ref: str, humans: list[str], seed: int = 0, game=None,
+                   seat: str | None = None, instructor: bool = False) -> None:
+        """Start (or, with ``game``, resume) a game; ``seat`` is the human seat whose turn it is;
+        ``instructor``: an instructor (white cell) sits at the game as well."""
         from game.engine.game import Game
         from game.ui.screens.game import GameScreen
         if game is None:
             game = Game(loaded.scenario, seed=seed, humans=tuple(humans))
         order = [a for a in game.world.actor_ids if a in set(humans)]
-        self.session = Session(loaded, ref, game, order, 0, seed)
+        self.session = Session(loaded, ref, game, order, order.index(seat) if seat in order else 0, seed)
+        self.session.instructor = bool(instructor)
+        self.session.mark_saved()
         if len(order) > 1:      # hot-seat: the game's widgets are built when the first player takes the seat
             from game.ui.screens.handover import HandoverScreen
             while self.stack:
@@ -312,6 +335,31 @@ class App:
             return
         self.toast(f"Reloaded {Path(str(path)).name} from disk and restarted.", "info")
 
+    def autosave(self) -> None:
+        """The scenario's rolling autosave (at every End Turn); a failure is shown, never raised."""
+        from game.ui.saves import write_autosave
+        s = self.session
+        if s is None or not s.game.humans:
+            return
+        try:
+            write_autosave(s.game, str(s.loaded.path or s.ref), s.actor, s.instructor)
+        except OSError as exc:
+            self.toast(f"The autosave could not be written: {exc}", "warning", 6)
+            return
+        s.mark_saved()
+
+    def confirm_leave(self, then, what: str = "Quit") -> None:
+        """Run ``then`` now, or first ask when the game has play that no save holds."""
+        s = self.session
+        if s is None or s.game.over or not s.unsaved:
+            then()
+            return
+        from game.ui.screens.dialogs import ConfirmDialog
+        self.push(ConfirmDialog(
+            self, "Leave without saving?",
+            "The moves made since the last save or autosave (the last End Turn) will be lost.\n\n"
+            "Cancel, then Esc → Save game to keep them.", f"{what} without saving", then))
+
     def end_and_debrief(self) -> None:
         from game.ui.screens.debrief import DebriefScreen
         if self.session is not None:
@@ -336,7 +384,10 @@ class App:
                     break
             return
         if event.type == pygame.QUIT:
-            self.running = False
+            if self.top is not None and self.top.name == "confirm":
+                self.running = False
+            else:
+                self.confirm_leave(self._stop)
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
@@ -389,6 +440,9 @@ class App:
             for i, l in enumerate(lines):
                 surface.blit(fnt.render(l, True, pal.text), (r.x + widgets.px(20), r.y + widgets.px(8) + i * fnt.get_linesize()))
             y = r.y - widgets.px(8)
+
+    def _stop(self) -> None:
+        self.running = False
 
     def run(self) -> int:
         while self.running:

@@ -168,10 +168,15 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
-def save_document(game, scenario_ref: str) -> dict:
+def save_document(game, scenario_ref: str, seat: str | None = None, instructor: bool = False) -> dict:
     """What a save file holds: ``Game.save_data`` plus the scenario's fingerprint, whether the game
-    is over (its last turn ended), when it was saved and a title and date for the listing."""
+    is over (its last turn ended), when it was saved, a title and date for the listing and, in a
+    hot-seat game, ``seat``: whose turn it was within the turn (loading resumes with that seat)."""
     data = game.save_data(scenario_ref)
+    if seat is not None:
+        data["seat"] = seat
+    if instructor:
+        data["instructor"] = True        # an instructor's seat sat at the game
     digest, parts = scenario_fingerprint(game.scenario)
     data["scenario_hash"] = digest
     data["scenario_parts"] = parts
@@ -185,13 +190,35 @@ def save_document(game, scenario_ref: str) -> dict:
     return data
 
 
-def write_save(game, scenario_ref: str, directory: Path | None = None) -> Path:
+def _safe_id(game) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", game.scenario.id)[:64]
+
+
+def autosave_path(game, directory: Path | None = None) -> Path:
+    """The one rolling autosave of the game's scenario (overwritten at every End Turn)."""
+    return (directory or saves_dir()) / f"{_safe_id(game)}-autosave.json"
+
+
+def write_autosave(game, scenario_ref: str, seat: str | None = None, instructor: bool = False,
+                   directory: Path | None = None) -> Path:
+    """Write (atomically, over the previous one) the scenario's rolling autosave."""
+    path = autosave_path(game, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(path.parent)
+    data = save_document(game, scenario_ref, seat, instructor)
+    data["title"] = f"{data['title']} (autosave)"
+    atomic_write(path, json.dumps(data, indent=1))
+    return path
+
+
+def write_save(game, scenario_ref: str, directory: Path | None = None, seat: str | None = None,
+               instructor: bool = False) -> Path:
     directory = directory or saves_dir()
     directory.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(directory)
-    data = save_document(game, scenario_ref)
+    data = save_document(game, scenario_ref, seat, instructor)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", game.scenario.id)[:64]
+    safe = _safe_id(game)
     path = directory / f"{safe}-turn{game.turn:02d}-{stamp}.json"
     n = 1
     while path.exists():
@@ -313,7 +340,9 @@ def restore(path: Path, allow_changed: bool = False):
     """Load a save: returns (LoadedScenario, Game) or raises SaveError.
 
     The game gets ``scenario_changed`` (a list of sentences, empty if the scenario is the one
-    saved) so that the interface can mark a game loaded over a changed scenario."""
+    saved) so that the interface can mark a game loaded over a changed scenario, and
+    ``saved_seat`` (the human seat whose turn it was when saved, or None) and ``saved_instructor``
+    (whether an instructor sat at the game)."""
     from game.engine.game import Game
     from game.scenario.loader import ScenarioError, load_scenario, shipped_scenarios
     data = read_save(path)
@@ -367,4 +396,7 @@ def restore(path: Path, allow_changed: bool = False):
         changes = [_clean(x, 120) for x in earlier]
     game.scenario_changed = changes
     game.load_note = note
+    seat = data.get("seat")
+    game.saved_seat = seat if isinstance(seat, str) and seat in game.humans else None
+    game.saved_instructor = data.get("instructor") is True or any(e.get("by") == "instructor" for e in game.log)
     return loaded, game

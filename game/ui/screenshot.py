@@ -61,11 +61,13 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
             game.end_turn()
         if screen == "debrief":
             game.run_to_end()
-        app.start_game(loaded, ref, humans, seed, game=game)
+        app.start_game(loaded, ref, humans, seed, game=game, instructor=screen == "instructor")
         while len(app.stack) > 1:      # no hand-over screen in a screenshot
             app.pop()
         if screen == "debrief":
             app.end_and_debrief()
+        elif screen == "instructor":
+            app.top.instructor()
         else:
             gs = app.top
             gs.set_overlay(overlay)

@@ -202,7 +202,7 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
     y = _section(surf, "DECISIONS", y, pal)
     events = []
     for e in g.log:
-        if e.get("by") == "human" and e.get("ok"):
+        if e.get("by") in ("human", "instructor") and e.get("ok"):
             events.append((e["turn"], 0, "action", e))
     for p in g.decisions():
         events.append((p["turn"], 1, "council", p))
@@ -211,7 +211,7 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
     texts = {}
     for rec in g.history:
         for a in rec.phases.get("decisions", {}).get("actions", []):
-            if a.get("by") == "human" and a.get("ok"):
+            if a.get("by") in ("human", "instructor") and a.get("ok"):
                 texts.setdefault(rec.turn, []).append(a["text"])
     used: dict[int, int] = {}
     for turn, _, kind, e in sorted(events, key=lambda t: (t[0], t[1])):
@@ -224,7 +224,7 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
             used[turn] = k + 1
             lst = texts.get(turn, [])
             txt = lst[k] if k < len(lst) else e["action"].get("kind", "action").replace("_", " ")
-            who = w.name(e["action"].get("actor", ""))
+            who = ("Instructor" if e.get("by") == "instructor" else w.name(e["action"].get("actor", "")))
             y = widgets.paragraph(surf, f"{who}: {txt}", x, y, width - x, 13, pal.text) + px(8)
         else:
             body = e["body"]

@@ -73,7 +73,8 @@ class EscMenu(Dialog):
             ("help", "Help and glossary", self.help, "What the terms mean and the keyboard shortcuts (F1)"),
             ("debrief", "End and debrief", self.app.end_and_debrief,
              "Stop here and see the assessment, the charts and what really happened"),
-            ("quit_title", "Quit to title", self.app.to_title, "Leave this game (unsaved progress is lost)"),
+            ("quit_title", "Quit to title", self.quit_title,
+             "Leave this game (asks first if there are moves since the last save or autosave)"),
         ]
         y = px(64)
         for oid, text, fn, tip in items:
@@ -81,14 +82,18 @@ class EscMenu(Dialog):
             self.button((px(24), y, r.w - px(48), px(44)), text, fn, tip=tip, oid=oid, cls=cls, container=c)
             y += px(54)
 
+    def quit_title(self) -> None:
+        self.app.confirm_leave(self.app.to_title, "Quit to title")
+
     def save(self) -> None:
         from game.ui.saves import write_save
         s = self.app.session
         try:
-            path = write_save(s.game, str(s.loaded.path or s.ref))
+            path = write_save(s.game, str(s.loaded.path or s.ref), seat=s.actor, instructor=s.instructor)
         except OSError as exc:
             self.app.message("The game could not be saved", str(exc))
             return
+        s.mark_saved()
         self.app.toast(f"Saved as {path.name}", "info")
         self.app.pop()
 
@@ -178,7 +183,9 @@ class LoadDialog(Dialog):
         except SaveError as exc:
             self.app.message("This save cannot be loaded", str(exc))
             return
-        self.app.start_game(loaded, str(loaded.path), sorted(game.humans), game.seed, game=game)
+        self.app.start_game(loaded, str(loaded.path), sorted(game.humans), game.seed, game=game,
+                            seat=getattr(game, "saved_seat", None),
+                            instructor=getattr(game, "saved_instructor", False))
         changed = getattr(game, "scenario_changed", None)
         note = getattr(game, "load_note", "")
         if changed:

@@ -180,6 +180,9 @@ class GameScreen(Screen):
         if g.over:
             self.app.end_and_debrief()
             return
+        if s.paused:
+            self.app.toast("The instructor has paused the game: no turn can end until it resumes (F9).", "warning")
+            return
         if not confirmed and open_decisions(g, s.actor):
             from game.ui.screens.dialogs import EndTurnDialog
             self.app.push(EndTurnDialog(self.app, self))
@@ -189,6 +192,7 @@ class GameScreen(Screen):
             s.seat += 1
             self._restore_seat_view()
             self.changed()
+            self.app.autosave()
             self.app.toasts.clear()          # nothing of this seat's is shown to the next
             self.app.push(HandoverScreen(self.app))
             return
@@ -198,6 +202,7 @@ class GameScreen(Screen):
         s.seat = 0
         self._restore_seat_view()
         self.changed()
+        self.app.autosave()
         if g.over:
             self.app.end_and_debrief()
             return
@@ -255,6 +260,15 @@ class GameScreen(Screen):
         from game.ui.screens.help import HelpScreen
         self.app.push(HelpScreen(self.app))
 
+    def instructor(self) -> None:
+        """F9: the instructor's console (only when an instructor sits at this game)."""
+        if not self.session.instructor:
+            self.app.toast("No instructor sits at this game: choose the Instructor role on the roles screen.",
+                           "warning")
+            return
+        from game.ui.screens.instructor import InstructorScreen
+        self.app.push(InstructorScreen(self.app))
+
     # --- input -----------------------------------------------------------------------------
     def _on_key(self, k: int, mods: int) -> None:
         if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
@@ -265,6 +279,8 @@ class GameScreen(Screen):
             self.menu()
         elif k == pygame.K_F1:
             self.help()
+        elif k == pygame.K_F9:
+            self.instructor()
         elif k == pygame.K_F5:
             self.app.reload_scenario()
         elif pygame.K_1 <= k <= pygame.K_5:

@@ -62,6 +62,10 @@ GLOSSARY = [
                  "them, and a vote stays secret until its session has decided."),
     ("Seed", "The number that fixes the game's chance: the same scenario, seed and moves always give the same "
              "game. The roles screen draws a random one (type your own to replay a game); saves keep it."),
+    ("Instructor", "The white cell: a role on the roles screen that plays no state. Its console (F9) pauses the "
+                   "game, shows whether each seat has decided and voted (not how), injects one of the scenario's "
+                   "events or a news item and adjusts a region's figures; every change is logged and shown in the "
+                   "debrief and the report."),
     ("Debrief", "At the end: how each actor fared against its objectives, the charts, every council decision "
                 "with its votes, and what actually happened, from the scenario's sources."),
 ]
@@ -71,6 +75,8 @@ KEYS = [("Enter / Space", "End turn (or hand over to the next player); if you le
         ("Esc", "Menu: resume, save, load, settings, end and debrief, quit"), ("F1", "This help"),
         ("F11", "Fullscreen on or off (for a projector, with Settings, UI scale 150%)"),
         ("F5", "Reload the scenario file from disk and restart it (for authors)"),
+        ("F9", "The instructor's console, when the Instructor role was chosen: pause, every seat's open "
+               "decisions and votes, inject an event or a news item, adjust a region's figure"),
         ("1 - 5", "Map overlays: control, violence, displacement, stability, plain"),
         ("+ / − or wheel", "Zoom"), ("Arrows or drag", "Pan the map"), ("Home", "Show the whole area"),
         ("A / C", "Actions tab / Council tab")]

@@ -24,6 +24,7 @@ class RolesScreen(Screen):
         first = next((a.id for a in sc.actors if a.playable and a.kind == "government"),
                      next((a.id for a in sc.actors if a.playable), None))
         self.humans: set[str] = {first} if first else set()
+        self.instructor = False          # the instructor's (white cell's) seat: plays no state
         self.seed = new_seed()
         self.seed_entry = None
 
@@ -41,20 +42,26 @@ class RolesScreen(Screen):
         cols = 2 if box.w > px(1000) else 1
         cw = (box.w - px(20) - (cols - 1) * px(16)) // cols
         rh = px(92)
-        actors = list(sc.actors)
+        actors = list(sc.actors) + [INSTRUCTOR_ROLE]
         for i, a in enumerate(actors):
             col, row = i % cols, i // cols
             x, y = col * (cw + px(16)), row * (rh + px(12))
             card = UIPanel(pygame.Rect(x, y, cw, rh), manager=self.app.manager, container=cont,
                            object_id=ObjectID(None, "@card"))
-            human = a.id in self.humans
+            human = a.id in self.humans or (a is INSTRUCTOR_ROLE and self.instructor)
             bw = px(150)
             name = widgets.fit(a.name, widgets.font(15, True), cw - bw - px(60))
             self.label((px(22), px(10), cw - bw - px(50), px(28)), name, "h3", container=card)
             self.label((px(22), px(36), cw - bw - px(50), px(22)), KIND.get(a.kind, a.kind), "muted", container=card)
             desc = widgets.fit(" ".join(str(a.description or "").split()), widgets.font(13), cw - bw - px(60))
             self.label((px(22), px(58), cw - bw - px(50), px(22)), desc, "muted", container=card)
-            if a.playable:
+            if a is INSTRUCTOR_ROLE:
+                self.button((cw - bw - px(18), (rh - px(42)) // 2, bw, px(42)), "Person" if human else "Nobody",
+                            self.toggle_instructor, cls="human" if human else "ai", oid="seat_INSTRUCTOR",
+                            container=card, tip="An instructor (white cell) sits at the game: F9 opens the console to pause, watch "
+                                "every seat, inject events or news and adjust a region's figures. Every change is "
+                                "logged and shown in the debrief and the report.")
+            elif a.playable:
                 text = "Person" if human else "Computer"
                 tip = (f"{a.name} is played by a person. Click to give it to the computer."
                        if human else f"{a.name} is played by the computer. Click to play it yourself.")
@@ -73,6 +80,8 @@ class RolesScreen(Screen):
                 f"{n} people: hot-seat, one after the other each turn." if n > 1 else
                 f"You play {', '.join(sc_name(sc, h) for h in sorted(self.humans))}.")
         sx = W - m - px(240) - px(24) - px(300)          # the seed, left of Start
+        if self.instructor and n:
+            note += " An instructor watches (F9)."
         self.label((m + px(160), H - px(62), sx - m - px(176), px(36)), note, "muted")
         self.label((sx, H - px(62), px(56), px(36)), "Seed", "h3")
         self.seed_entry = UITextEntryLine(pygame.Rect(sx + px(58), H - px(62), px(140), px(38)),
@@ -87,6 +96,10 @@ class RolesScreen(Screen):
         self.button((W - m - px(240), H - px(66), px(240), px(46)), "Start", self.start, oid="start",
                     cls="primary", enabled=n > 0,
                     tip="Begin the scenario (Enter)" if n else "Choose at least one actor to play")
+
+    def toggle_instructor(self) -> None:
+        self.instructor = not self.instructor
+        self.build_root()
 
     def toggle(self, aid: str) -> None:
         self.humans ^= {aid}
@@ -125,7 +138,7 @@ class RolesScreen(Screen):
             return
         self.seed = seed
         try:
-            self.app.start_game(self.loaded, self.ref, sorted(self.humans), seed)
+            self.app.start_game(self.loaded, self.ref, sorted(self.humans), seed, instructor=self.instructor)
         except ValueError as exc:
             self.app.message("The game could not start", str(exc))
 
@@ -135,6 +148,19 @@ class RolesScreen(Screen):
                 self.app.pop()
             elif event.key == pygame.K_RETURN:
                 self.start()
+
+
+class _InstructorRole:
+    """The instructor's card on the roles screen (not an actor of the scenario)."""
+    id = "INSTRUCTOR"
+    name = "Instructor (white cell)"
+    kind = "Instructor: plays no state"
+    playable = True
+    description = ("Plays no state. Pauses the game, sees every seat's open decisions (never a vote before the "
+                   "session decides), injects the scenario's events or news and adjusts a region's figures (F9).")
+
+
+INSTRUCTOR_ROLE = _InstructorRole()
 
 
 def new_seed() -> int:

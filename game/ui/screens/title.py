@@ -77,4 +77,4 @@ class TitleScreen(Screen):
         self.app.push(SettingsScreen(self.app))
 
     def quit(self) -> None:
-        self.app.running = False
+        self.app.confirm_leave(self.app._stop)

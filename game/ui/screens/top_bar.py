@@ -33,8 +33,13 @@ class TopBar:
         cw = px(112)
         x0 = W - px(236) - cw * 4                         # where the indicators begin
         widgets.text(surface, sc.title, (px(16), px(8)), 15, pal.text, bold=True, max_width=x0 - px(40))
-        widgets.text(surface, f"{widgets.pretty_date(g.date.isoformat())}  ·  turn {g.turn} of {g.world.last_turn}",
-                     (px(16), px(30)), 13, pal.muted, max_width=x0 - px(40))
+        when = f"{widgets.pretty_date(g.date.isoformat())}  ·  turn {g.turn} of {g.world.last_turn}"
+        if getattr(self.screen.session, "paused", False):
+            r = widgets.text(surface, "PAUSED BY THE INSTRUCTOR", (px(16), px(30)), 13, pal.warning, bold=True,
+                             max_width=x0 - px(40))
+            widgets.text(surface, when, (r.right + px(12), px(30)), 13, pal.muted, max_width=max(1, x0 - px(40) - r.right))
+        else:
+            widgets.text(surface, when, (px(16), px(30)), 13, pal.muted, max_width=x0 - px(40))
         ind = g.indicators()
         cells = [("DEATHS", fmt_num(ind["casualties"]), pal.critical),
                  ("DISPLACED", fmt_num(ind["displaced"]), pal.warning),

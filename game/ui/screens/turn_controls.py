@@ -13,10 +13,12 @@ UNDO_TIP = "Take back your last action this turn (Ctrl+Z)"
 def undo_blocker(game, session) -> str | None:
     """Why Undo is off for this seat, or None. The engine takes back the last human action of
     the turn whoever made it; in hot-seat a player may take back only their own."""
-    last = next((e for e in reversed(game.log) if e.get("by") == "human" and e.get("ok")
+    last = next((e for e in reversed(game.log) if e.get("by") in ("human", "instructor") and e.get("ok")
                  and e.get("turn") == game.turn), None)
     if last is None:
         return "Nothing to take back: you have not acted this turn."
+    if last.get("by") == "instructor":
+        return "Undo is off: the instructor changed the game after your last action."
     who = (last.get("action") or {}).get("actor")
     if who is not None and who != session.actor:
         return (f"Undo is off: the last action this turn was {game.world.name(who)}'s, and each player "
@@ -94,6 +96,7 @@ class TurnControls:
                                     tip=blocker or UNDO_TIP, enabled=blocker is None)
         self.end_button = s.button((side.x + px(120), by, side.w - px(132), px(48)), "End turn", s.end_turn,
                                    cls="primary", oid="end_turn", tip=end_turn_tip(s.game, s.session))
+        self.refresh()
 
     def refresh(self) -> None:
         """Undo's state and both tooltips, after the game or the seat changed."""
@@ -104,4 +107,7 @@ class TurnControls:
             (b.disable if blocker else b.enable)()
             b.set_tooltip(blocker or UNDO_TIP)
         if self.end_button is not None and self.end_button.alive():
-            self.end_button.set_tooltip(end_turn_tip(s.game, s.session))
+            paused = getattr(s.session, "paused", False)
+            (self.end_button.disable if paused else self.end_button.enable)()
+            self.end_button.set_tooltip("Paused by the instructor (F9 to resume)" if paused
+                                        else end_turn_tip(s.game, s.session))

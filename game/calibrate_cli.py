@@ -32,6 +32,12 @@ def calibrate_main(args) -> int:
             if args.scenarios:
                 return 1
             skipped += 1                      # a broken shipped file is named, and the rest still run
+    if args.scenarios:
+        from game.engine.calibrate import recorded_decisions
+        for ld in loaded:
+            if not recorded_decisions(ld.scenario.history):
+                print(f"collective-security: {ld.scenario.id} has no historical record to compare with: add "
+                      f"`history.decisions` (or `history.outcomes`); see docs/scenario-format.md", file=sys.stderr)
     t0 = time.perf_counter()
     rows = calibrate(loaded, runs=args.runs, seed=args.seed)
     elapsed = time.perf_counter() - t0

@@ -89,3 +89,16 @@ def test_calibrate_refuses_bad_options():
     out = subprocess.run([sys.executable, "main.py", "calibrate", "--runs", "0"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 2 and "--runs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_history_written_with_outcomes_only_is_calibrated_too():
+    """An author who records only `history.outcomes` (the older way) still gets a row: the outcome,
+    troops if it was a troop mandate, no date and no factors."""
+    from game.scenario.schema import Scenario
+    data = load_scenario("kazakhstan_2022").scenario.model_dump(by_alias=True, exclude_none=True)
+    data["history"]["decisions"] = []
+    data["history"]["outcomes"] = {"CSTO": "peacekeeping"}
+    rows = calibrate([Scenario.model_validate(data)], runs=100, seed=0)
+    assert len(rows) == 1 and rows[0].body == "CSTO"
+    assert rows[0].history == {"outcome": ["peacekeeping"], "troops": True, "date": None, "factors": []}
+    assert rows[0].match_share >= 0.9 and rows[0].timing_share is None and rows[0].factor_share is None

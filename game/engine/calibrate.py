@@ -72,7 +72,7 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
                             "p5": round(float(q[0])), "p95": round(float(q[2])),
                             "within_share": round(float(((values >= rng_.low) & (values <= rng_.high)).mean()), 3)}
     rows = []
-    for dec in h.decisions:
+    for dec in recorded_decisions(h):
         if dec.body not in w.body_ids:
             continue
         b = w.b(dec.body)
@@ -120,12 +120,24 @@ def calibrate_scenario(loaded, runs: int, seed: int) -> list[Row]:
     return rows
 
 
+def recorded_decisions(history) -> list:
+    """The decisions a history records: ``history.decisions``, or else one per entry of the older
+    ``history.outcomes`` (outcome only: troops if it was a troop mandate, no date, no factors)."""
+    if history is None:
+        return []
+    if history.decisions:
+        return list(history.decisions)
+    from game.scenario.schema import HistoricalDecision
+    return [HistoricalDecision(body=body, outcome=[outcome], troops=outcome in TROOP_OUTCOMES)
+            for body, outcome in history.outcomes.items()]
+
+
 def calibrate(scenarios: list, runs: int = 200, seed: int = 0) -> list[Row]:
-    """Rows for every scenario (loaded) that has ``history.decisions``."""
+    """Rows for every scenario (loaded) whose history records a decision (``decisions`` or ``outcomes``)."""
     rows = []
     for loaded in scenarios:
         sc = loaded.scenario if hasattr(loaded, "scenario") else loaded
-        if sc.history is None or not sc.history.decisions:
+        if not recorded_decisions(sc.history):
             continue
         rows.extend(calibrate_scenario(sc, runs, seed))
     return rows

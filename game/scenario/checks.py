@@ -413,7 +413,8 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
                              "question-outside")
     # warnings on the whole
     for i, s in _each(v.sources):
-        if s.id not in c.cited:
+        from_library = c.origins.get(("sources", i)) is not None and c.origins[("sources", i)][0] is not loaded
+        if s.id not in c.cited and not from_library:   # a library's source is its own author's business
                 c.report(("sources", i, "id"), f"source '{s.id}' is never cited: cite it in some `sources: [...]` "
                          "or remove it", "warning", "uncited-source")
     if not library and any(o is not None for o in v.objectives):

@@ -17,7 +17,7 @@ import pygame_gui
 
 from game.ui import widgets
 from game.ui.settings import Settings, effective_scale, load_settings, parse_size, save_settings
-from game.ui.theme import font_sizes, load_theme
+from game.ui.theme import FONT_NAME, font_sizes, load_theme
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 THEME = ASSETS / "theme.json"
@@ -264,18 +264,11 @@ class App:
 
     def _make_manager(self):
         m = pygame_gui.UIManager(self.size, load_theme(widgets.scale()))
-        # load the theme font from its file (FreeType streams it) instead of a bytes copy per size
-        fd = m.get_theme().get_font_dictionary()
-        paths = fd.known_font_paths.get("noto_sans")
-        if paths:
-            data = Path(pygame_gui.__file__).parent / "data"
-            files = [data / getattr(loc, "resource", "") for loc, _ in paths]
-            if all(f.is_file() for f in files):
-                fd.known_font_paths["noto_sans"] = [(str(f), False) for f in files]
+        # the theme's font comes from its bundled file (FreeType streams it; see ui/theme.py)
         sizes = font_sizes(widgets.scale())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            m.preload_fonts([{"name": "noto_sans", "point_size": s, "style": st, "antialiased": "1"}
+            m.preload_fonts([{"name": FONT_NAME, "point_size": s, "style": st, "antialiased": "1"}
                              for s in sizes for st in ("regular", "bold")])
         return m
 

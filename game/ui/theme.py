@@ -39,6 +39,12 @@ def _scaled(value: str, scale: float, least: int) -> str:
         return value
 
 
+#: The widgets' font family and its files (bundled, see assets/fonts/README.md).
+FONT_NAME = "dejavu_sans_condensed"
+_FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+FONT_FILES = {False: _FONTS / "DejaVuSansCondensed.ttf", True: _FONTS / "DejaVuSansCondensed-Bold.ttf"}
+
+
 def load_theme(scale: float) -> dict:
     """The theme as a dict for ``UIManager``, every size at ``scale``."""
     theme = json.loads(_raw())
@@ -51,6 +57,11 @@ def load_theme(scale: float) -> dict:
         if not isinstance(block, dict):
             continue
         font = block.get("font")
+        if isinstance(font, dict) and font.get("name") == "noto_sans":
+            # The bundled DejaVu Sans Condensed (the map's font) instead of pygame_gui's Noto Sans:
+            # it has Arabic, Hebrew and the arrows as well as Cyrillic, so every name shows.
+            font.update(name=FONT_NAME, regular_path=str(FONT_FILES[False]), bold_path=str(FONT_FILES[True]),
+                        italic_path=str(FONT_FILES[False]), bold_italic_path=str(FONT_FILES[True]))
         if isinstance(font, dict) and "size" in font:
             font["size"] = _scaled(font["size"], scale, 8)
         misc = block.get("misc")

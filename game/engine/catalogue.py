@@ -14,12 +14,8 @@ import numpy as np
 
 from game.engine import actions as act
 from game.engine.state import SESSION_SCHEDULED, State
-from game.engine.world import FRAMINGS, LEVEL_OF, MANDATE_ORDER, SITUATIONS, STATE_KINDS, World
+from game.engine.world import FRAMING_CLAIMS, FRAMINGS, LEVEL_OF, MANDATE_ORDER, SITUATIONS, STATE_KINDS, World
 
-#: The reading each framing asks the council to accept (as in the procedure).
-FRAMING_CLAIMS = {"internal_unrest": "internal_unrest", "outside_interference": "armed_threat_to_stability",
-                  "terrorism": "armed_threat_to_stability", "border_incident": "border_incident",
-                  "aggression": "external_aggression"}
 STANCES = ("support_government", "call_for_restraint", "condemn_violence", "blame_outside_forces")
 ANSWERS = ("none", "statement", "consultations", "logistics_support", "peacekeeping")
 

@@ -77,24 +77,31 @@ def own_presence(world: World, state: State, c: int, friends: bool = False) -> n
     return troops
 
 
+def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
+    """What the crisis view and its severity share: fighters per region (R, n), foreign operations
+    there (R, A, n), the regions the crisis touches (R, n) and the armed challenge (R,)."""
+    fighters = state.group_strength[:, :, regs].sum(axis=1)                   # (R, n)
+    foreign = np.ones(len(world.actor_ids), dtype=bool)
+    foreign[c] = False
+    # An attack that has just stopped still happened: the reading weighs recent operations too.
+    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
+    v = state.violence[:, regs]
+    affected = (v > 0.02) | (fighters > 1.0) | (hostile_in.max(axis=1) > 0)
+    affected = affected | ~affected.any(axis=1)[:, None]                      # nothing yet: the whole state
+    own = (own_presence(world, state, c)[:, regs] * affected).sum(axis=1)
+    total = (fighters * affected).sum(axis=1)
+    armed = total / np.maximum(total + own, 1.0)
+    return fighters, hostile_in, affected, armed
+
+
 def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
     """(R,) the severity of state ``c``'s crisis (violence, armed challenge or attack), as
     ``crisis_view(...).severity`` gives it, without the rest of the view."""
     regs = world.regions_of(c)
     if len(regs) == 0:
         return np.zeros(state.runs)
-    fighters = state.group_strength[:, :, regs].sum(axis=1)
-    foreign = np.ones(len(world.actor_ids), dtype=bool)
-    foreign[c] = False
-    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
-    v = state.violence[:, regs]
-    attack_at = hostile_in.max(axis=1)
-    affected = (v > 0.02) | (fighters > 1.0) | (attack_at > 0)
-    affected = affected | ~affected.any(axis=1)[:, None]
-    own = (own_presence(world, state, c)[:, regs] * affected).sum(axis=1)
-    total = (fighters * affected).sum(axis=1)
-    armed = total / np.maximum(total + own, 1.0)
-    return np.maximum(np.maximum(v.max(axis=1), armed), attack_at.max(axis=1))
+    _, hostile_in, _, armed = _where_it_happens(world, state, c, regs)
+    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), hostile_in.max(axis=(1, 2)))
 
 
 def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = None) -> CrisisView:
@@ -105,21 +112,11 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
     if len(regs) == 0:
         z, neg = np.zeros(R), np.full(R, -1, dtype=np.int64)
         return CrisisView(c, regs, np.zeros((R, 0), bool), z, z, z, z, z, z, neg, z, z, z, neg)
+    fighters, hostile_in, affected, armed = _where_it_happens(world, state, c, regs)
     fighters_by_group = state.group_strength[:, :, regs]                      # (R, G, n)
-    fighters = fighters_by_group.sum(axis=1)                                  # (R, n)
-    foreign = np.ones(len(world.actor_ids), dtype=bool)
-    foreign[c] = False
-    # An attack that has just stopped still happened: the reading weighs recent operations too.
-    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
     v = state.violence[:, regs]
-    affected = (v > 0.02) | (fighters > 1.0) | (hostile_in.max(axis=1) > 0)
-    none = ~affected.any(axis=1)
-    affected = affected | none[:, None]                                        # nothing yet: the whole state
     pop = world.population0[regs][None, :] * affected
     pop_total = np.maximum(pop.sum(axis=1), 1.0)
-    own = own_presence(world, state, c)[:, regs] * affected
-    total_fighters = (fighters * affected).sum(axis=1)
-    armed = total_fighters / np.maximum(total_fighters + own.sum(axis=1), 1.0)
 
     group_total = fighters_by_group.sum(axis=2)                               # (R, G)
     backed = (group_total * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else np.zeros(R)

@@ -20,7 +20,7 @@ from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, RE
                                    REASON_LABELS, TROOP_LEVEL, Context, crisis_severity, crisis_view, explain,
                                    member_utility)
 from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
-from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
+from game.engine.world import FRAMING_CLAIMS, FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
 SITUATION_TEXT = {
     "internal_unrest": "a domestic affair (internal unrest)",
@@ -29,10 +29,6 @@ SITUATION_TEXT = {
     "external_threat": "a threat from outside, but no armed attack yet",
     "border_incident": "a border incident whose responsibility is disputed",
 }
-#: The reading each framing claims (outside interference claims aggression when a state attacks
-#: or the evidence of direction from abroad is strong; otherwise an armed threat).
-CLAIMED = {"internal_unrest": pos.INTERNAL, "terrorism": pos.ARMED, "border_incident": pos.INCIDENT,
-           "aggression": pos.AGGRESSION, "outside_interference": pos.ARMED}
 LEVEL_TEXT = {
     1: "a statement: concern, solidarity and a call for restraint",
     2: "consultations under the treaty: members coordinate their positions",
@@ -127,8 +123,8 @@ class Decision:
             self.org, self.rules = None, None
             me = world.a(self.body)
             self.members = np.array([me])
-            self.contributors = world.force_owner == me
-            self.contributors = np.isin(np.arange(len(world.actor_ids)), world.force_owner[self.contributors])
+            self.contributors = np.zeros(len(world.actor_ids), dtype=bool)
+            self.contributors[me] = bool((world.force_owner == me).any())
             self.lead, self.chair = me, -1
         self.th = self.rules.position_threshold if self.rules else 0.0
         self.sigma = self.rules.position_noise if self.rules else world.k.plea_noise
@@ -137,7 +133,7 @@ class Decision:
 
     # --- the stages ---------------------------------------------------------------------------
     def run(self) -> "Decision":
-        w, s, k = self.world, self.state, self.world.k
+        w, s = self.world, self.state
         self.read_crisis()
         self.legal_cap()
         self.convene()
@@ -163,7 +159,7 @@ class Decision:
         plaus = np.zeros((R, len(SITUATIONS)))
         plaus[:] = plausibility(w, cr)
         framing = np.maximum(self.framing, 0)
-        claimed = np.array([CLAIMED[f] for f in FRAMINGS])[framing]
+        claimed = np.array([SITUATIONS.index(FRAMING_CLAIMS[f]) for f in FRAMINGS])[framing]
         outside = (framing == FRAMINGS.index("outside_interference")) & ((cr.attack > 0) | (cr.evidence >= 0.5))
         claimed = np.where(outside, pos.AGGRESSION, claimed)
         self.claimed = claimed
@@ -269,7 +265,7 @@ class Decision:
         """Each measure the rules allow is drafted and put to the members; of those that pass, the
         council adopts the one the members other than the requester value most (the chair drafts
         what can pass and what its colleagues prefer, not simply the strongest thing allowed)."""
-        w, k, s, R = self.world, self.world.k, self.state, self.R
+        k, s, R = self.world.k, self.state, self.R
         self.decided = np.zeros(R, dtype=int)
         best_value = np.full(R, -np.inf)
         self.rounds: dict[int, dict] = {}

@@ -27,6 +27,11 @@ OUTCOMES: tuple[str, ...] = ("no_session", "declined") + MANDATE_ORDER + ("refus
 #: The council's possible readings of a crisis (what the secretary-general and the members call it).
 SITUATIONS: tuple[str, ...] = ("internal_unrest", "armed_threat_to_stability", "external_aggression",
                                "external_threat", "border_incident")
+#: The reading each framing asks the council to accept (outside interference claims aggression
+#: instead when a state attacks or outside direction is plain: see procedure.read_crisis).
+FRAMING_CLAIMS = {"internal_unrest": "internal_unrest", "outside_interference": "armed_threat_to_stability",
+                  "terrorism": "armed_threat_to_stability", "border_incident": "border_incident",
+                  "aggression": "external_aggression"}
 STATE_KINDS = ("government", "state")
 #: Units that are flown to a consenting host (the rest move by road or rail).
 AIRLIFTED_KINDS = frozenset({"airborne", "air_assault", "special_forces", "aviation", "marines"})

@@ -335,10 +335,10 @@ def test_hot_seat_undo_only_takes_back_own_action():
     d.click("take_seat")
     assert d.app.session.actor == "UZ"
     undo = d.element("undo")
-    assert not undo.is_enabled and "Kyrgyzstan" in gs.undo_blocker()
+    assert not undo.is_enabled and "given no order" in gs.undo_blocker()   # orders are private: UZ sees none
     n = len(g.log)
-    d.key(pygame.K_z, pygame.KMOD_CTRL)                       # Ctrl+Z cannot take back KG's action
-    assert len(g.log) == n and g.log[-1]["action"]["actor"] == "KG"
+    d.key(pygame.K_z, pygame.KMOD_CTRL)                       # Ctrl+Z cannot take back KG's order
+    assert len(g.log) == n and g.log[-1]["action"]["actor"] == "KG" and len(g.orders["KG"]) == 1
 
 
 def test_council_shows_the_human_vote():
@@ -361,6 +361,13 @@ def _take_seat(d: Driver) -> None:
     assert d.screen.name == "handover"
     d.key(pygame.K_RETURN)
     assert d.screen.name == "game"
+
+
+def _pass_seats(d: Driver, n: int) -> None:
+    """The next ``n`` seats at the screen take the seat and end their turn without acting."""
+    for _ in range(n):
+        _take_seat(d)
+        d.end_turn(None)
 
 
 def _to_the_letter(d: Driver):
@@ -537,7 +544,7 @@ def test_hot_seat_votes_stay_secret_until_the_session_decides():
     from game.engine.actions import Vote
     from game.engine.menu import menu_for
     from game.ui.screens.council import render_council
-    from game.ui.screens.news_feed import visible_news
+    from game.engine.views import news_for as visible_news
     d = Driver()
     d.start("kyrgyzstan_2010", ["KG", "RU", "KZ"])
     _take_seat(d)
@@ -547,6 +554,7 @@ def test_hot_seat_votes_stay_secret_until_the_session_decides():
                and i.action.framing == "internal_unrest" and i.action.about is None)
     gs.submit(ask)
     d.end_turn(None)
+    _pass_seats(d, 3)              # RU and KZ end the turn, the request is made; KG passes the next one
     _take_seat(d)
     assert d.app.session.actor == "RU"
     res = g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose"))
@@ -866,6 +874,7 @@ def test_instructor_overview_shows_who_has_voted_but_never_the_vote():
                and i.action.framing == "internal_unrest" and i.action.about is None)
     gs.submit(ask)
     d.end_turn(None)
+    _pass_seats(d, 3)
     _take_seat(d)
     assert g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose")).ok
     gs.changed()

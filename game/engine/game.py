@@ -48,9 +48,15 @@ class TurnRecord:
         for item in self.phases.get("events", {}).get("items", []):
             for n in item["news"]:
                 out.append({"date": self.date, "text": n["text"], "severity": n["severity"], "kind": "event"})
-        for a in self.phases.get("decisions", {}).get("actions", []):
-            if a["ok"]:
-                out.append({"date": self.date, "text": a["text"], "severity": "info", "kind": "action"})
+        decisions = self.phases.get("decisions", {})
+        for a in decisions.get("actions", []):
+            if a["ok"] or a.get("by") in ("human", "remote"):     # a seat's order that could not be carried out is news
+                to = (a.get("action") or {}).get("to")
+                out.append({"date": self.date, "text": a["text"], "severity": "info" if a["ok"] else "warning",
+                            "kind": "action", **({"to": list(to)} if to else {})})
+        for seat in decisions.get("left_open", []):
+            out.append({"date": self.date, "severity": "warning", "kind": "left_open",
+                        "text": left_open_sentence(seat)})
         for p in self.phases.get("councils", {}).get("procedures", []):
             out.append({"date": self.date, "severity": "critical" if p["outcome"] in ("peacekeeping", "collective_defence") else "warning",
                         "kind": "council", "text": p["summary"]})
@@ -66,7 +72,7 @@ class Game:
     """One game (a batch of ``runs`` runs; the UI and the log show run 0)."""
 
     def __init__(self, scenario, seed: int = 0, humans: tuple[str, ...] = (), runs: int = 1,
-                 narrate: bool | None = None):
+                 narrate: bool | None = None, simultaneous: bool = False):
         self.scenario = scenario
         self.world: World = build_world(scenario)
         unknown = [h for h in humans if h not in self.world.actor_ids]
@@ -74,6 +80,11 @@ class Game:
             raise ValueError(f"unknown actor(s) for a human seat: {', '.join(unknown)}")
         self.seed = int(seed)
         self.humans = frozenset(humans)
+        self.simultaneous = bool(simultaneous) and bool(self.humans)
+        self.orders: dict[str, list[act.Action]] = {}     # simultaneous turns: each seat's orders this turn
+        self.ready: set[str] = set()                       # simultaneous turns: seats that have ended their turn
+        self.seat_by: dict[str, str] = {}                  # who gives a seat's orders: "human" or "remote"
+        self._seat_states: dict[str, tuple[State, np.random.Generator]] = {}
         self.narrate = runs == 1 if narrate is None else narrate
         self.rng = np.random.Generator(np.random.PCG64(self.seed))
         self.state: State = initial_state(self.world, runs)
@@ -98,16 +109,39 @@ class Game:
         return self._current
 
     def check(self, action: act.Action) -> act.Verdict:
-        """Validate without acting (for greying out buttons)."""
-        return action.validate(self.world, self.state)
+        """Validate without acting (for greying out buttons), against the state its actor sees."""
+        return action.validate(self.world, self.state_for(action.actor))
 
-    def submit(self, action: act.Action) -> Result:
-        """A human's action: validated now, applied now, logged. Refusals cost nothing."""
+    def state_for(self, actor: str | None) -> State:
+        """The state as ``actor`` sees it. In simultaneous turns a human seat sees the turn as it began
+        (with the instructor's changes) plus its own orders, and nothing of the other seats' orders;
+        otherwise (and for everyone else) the game's state."""
+        if not self.simultaneous or actor not in self.humans:
+            return self.state
+        if actor not in self._seat_states:
+            self._seat_states[actor] = self._seat_preview(actor)
+        return self._seat_states[actor][0]
+
+    def declare_ready(self, actor: str) -> None:
+        """Simultaneous turns: ``actor`` has finished its orders for this turn."""
+        if actor in self.humans:
+            self.ready.add(actor)
+
+    def waiting_for(self) -> list[str]:
+        """Simultaneous turns: the human seats that have not ended their turn yet, in seat order."""
+        return [a for a in self.world.actor_ids if a in self.humans and a not in self.ready]
+
+    def submit(self, action: act.Action, remote: bool = False) -> Result:
+        """A person's action: validated now, applied now (an order, in simultaneous turns), logged with
+        ``by`` "human" ("remote" when it came over the network, ``remote``) or "instructor". Refusals
+        cost nothing."""
         if self.over:
             return Result(False, "The scenario has ended.")
-        by = "instructor" if action.actor == act.INSTRUCTOR else "human"
-        if by == "human" and action.actor not in self.humans:
+        by = "instructor" if action.actor == act.INSTRUCTOR else "remote" if remote else "human"
+        if by != "instructor" and action.actor not in self.humans:
             return Result(False, f"{self.world.name(action.actor)} is played by the computer.")
+        if by != "instructor" and self.simultaneous:
+            return self._give_order(action, by)
         verdict = action.validate(self.world, self.state)
         entry = {"turn": self.turn, "by": by, "action": action.to_dict()}
         if not verdict.allowed:
@@ -122,10 +156,38 @@ class Game:
         self._current.phases["decisions"]["actions"].append(
             {"actor": action.actor, "kind": action.kind, "by": by, "ok": True, "text": text,
              "action": action.to_dict()})
+        self._seat_states.clear()          # every seat sees the instructor's change under its own orders
         return Result(True, text)
 
-    def undo(self) -> bool:
-        """Take back the last accepted human action of this turn (before End Turn)."""
+    def _give_order(self, action: act.Action, by: str) -> Result:
+        """Simultaneous turns: validate a seat's action against what the seat sees, show its effect to
+        that seat alone and keep it as an order, carried out when the turn resolves."""
+        state, rng = self.state_for(action.actor), self._seat_states[action.actor][1]
+        verdict = action.validate(self.world, state)
+        entry = {"turn": self.turn, "by": by, "action": action.to_dict()}
+        if not verdict.allowed:
+            self.log.append({**entry, "ok": False, "reason": verdict.reason})
+            return Result(False, verdict.reason)
+        text = action.perform(self.world, state, verdict.ok, rng)
+        self.seat_by[action.actor] = by
+        self.orders.setdefault(action.actor, []).append(action)
+        self.log.append({**entry, "ok": True, "order": True, "text": text})
+        return Result(True, text)
+
+    def _seat_preview(self, actor: str) -> tuple[State, np.random.Generator]:
+        """The seat's view: the game's state with the seat's orders applied to a copy (its own dice)."""
+        state, rng = self.state.copy(), self._clone_rng(self.rng)
+        for order in self.orders.get(actor, []):
+            verdict = order.validate(self.world, state)
+            if verdict.allowed:
+                order.perform(self.world, state, verdict.ok, rng)
+        return state, rng
+
+    def undo(self, actor: str | None = None) -> bool:
+        """Take back the last accepted human action of this turn (before End Turn); in simultaneous
+        turns, the last order of ``actor`` (of whoever gave the last order when None)."""
+        if self.simultaneous:
+            return self._take_back_order(actor)
         if not self._turn_snapshot_actions:
             return False
         keep = self._turn_snapshot_actions[:-1]
@@ -139,11 +201,27 @@ class Game:
             self.submit(a)
         return True
 
+    def _take_back_order(self, actor: str | None) -> bool:
+        for i in range(len(self.log) - 1, -1, -1):
+            e = self.log[i]
+            if e["turn"] != self.turn or not e.get("order") or (actor and e["action"]["actor"] != actor):
+                continue
+            who = e["action"]["actor"]
+            if who in self.ready:
+                return False
+            del self.log[i]
+            self.orders[who].pop()
+            self._seat_states.pop(who, None)
+            return True
+        return False
+
     def end_turn(self) -> TurnRecord:
         """Run the rest of the pipeline and start the next turn."""
         if self.over:
             return self.history[-1]
         w, s, rec = self.world, self.state, self._current
+        if self.simultaneous:
+            self._resolve_orders(rec)
         # decisions: pending event choices of humans default to the first option
         for offer in [c for c in s.pending_choices if c["actor"] in self.humans]:
             self._apply_default_choice(offer)
@@ -208,27 +286,32 @@ class Game:
     # --- save / replay ------------------------------------------------------------
     def save_data(self, scenario_ref: str) -> dict:
         """The save: scenario reference, seed, seats and the human actions by turn."""
-        human = [{"turn": e["turn"], **e["action"]} for e in self.log if e["by"] in ("human", "instructor") and e["ok"]]
+        human = [{"turn": e["turn"], **e["action"], **({"by": "remote"} if e["by"] == "remote" else {})}
+                 for e in self.log if e["by"] in ("human", "remote", "instructor") and e["ok"]]
         return {"save_format": SAVE_FORMAT, "scenario": scenario_ref, "scenario_id": self.scenario.id,
-                "seed": self.seed, "humans": sorted(self.humans), "turn": self.turn, "actions": human}
+                "seed": self.seed, "humans": sorted(self.humans), "turn": self.turn, "actions": human,
+                **({"turns": "simultaneous", "ready": sorted(self.ready)} if self.simultaneous else {})}
 
     @classmethod
     def replay(cls, scenario, data: dict) -> "Game":
         """Rebuild a game from a save's action log (raises ValueError on a bad log)."""
-        game = cls(scenario, seed=data["seed"], humans=tuple(data.get("humans", ())))
+        game = cls(scenario, seed=data["seed"], humans=tuple(data.get("humans", ())),
+                   simultaneous=data.get("turns") == "simultaneous")
         by_turn: dict[int, list] = {}
         for entry in data.get("actions", []):
             entry = dict(entry)
-            turn = entry.pop("turn")
-            by_turn.setdefault(int(turn), []).append(act.action_from_dict(entry))
+            turn, remote = entry.pop("turn"), entry.pop("by", None) == "remote"
+            by_turn.setdefault(int(turn), []).append((act.action_from_dict(entry), remote))
         target = int(data.get("turn", 1))
         while game.turn <= target and not game.over:
-            for a in by_turn.get(game.turn, []):
-                res = game.submit(a)
+            for a, remote in by_turn.get(game.turn, []):
+                res = game.submit(a, remote=remote)
                 if not res.ok:
                     raise ValueError(f"turn {game.turn}: the logged action '{a.kind}' of {a.actor} was refused "
                                      f"on replay ({res.text})")
             if game.turn == target:
+                for seat in data.get("ready", ()):
+                    game.declare_ready(seat)
                 break
             game.end_turn()
         return game
@@ -246,6 +329,7 @@ class Game:
         g.state = self.state.take(np.zeros(int(runs), dtype=np.int64))
         g.ai = AIPlayer(g.world, [a for a in g.world.actor_ids if a not in g.humans])
         g.history, g.log, g.over = [], [], self.over
+        g.simultaneous, g.orders, g.ready, g.seat_by, g._seat_states = False, {}, set(), {}, {}
         g._current = TurnRecord(self._current.turn, self._current.date, {p: {} for p in PHASES})
         g._current.phases["decisions"] = {"actions": []}
         g._turn_snapshot_actions = []
@@ -270,8 +354,32 @@ class Game:
                               self.humans, offer["event"])
 
     # --- internals ----------------------------------------------------------------
+    def _resolve_orders(self, rec: TurnRecord) -> None:
+        """Simultaneous turns: list what the seats that had not finished left open, then carry out every
+        seat's orders in seat order (each seat's in the order given). An order that another seat's order
+        has made impossible is refused with its reason, in the record."""
+        from game.engine.views import open_decisions
+        rec.phases["decisions"]["left_open"] = [
+            {"actor": a, "name": self.world.name(a), "open": [d.to_dict() for d in open_decisions(self, a)]}
+            for a in self.waiting_for() if open_decisions(self, a)]
+        for actor in [a for a in self.world.actor_ids if a in self.humans]:
+            by = self.seat_by.get(actor, "human")
+            for order in self.orders.get(actor, []):
+                verdict = order.validate(self.world, self.state)
+                if not verdict.allowed:
+                    rec.phases["decisions"]["actions"].append(
+                        {"actor": actor, "kind": order.kind, "by": by, "ok": False, "action": order.to_dict(),
+                         "text": f"{self.world.name(actor)}'s order could not be carried out: {verdict.reason}"})
+                    continue
+                text = order.perform(self.world, self.state, verdict.ok, self.rng)
+                rec.phases["decisions"]["actions"].append(
+                    {"actor": actor, "kind": order.kind, "by": by, "ok": True, "text": text,
+                     "action": order.to_dict()})
+
     def _begin_turn(self) -> None:
         s = self.state
+        self.orders, self.ready = {}, set()
+        self._seat_states.clear()
         s.budget[:] = self.world.budget0
         s.group_target[:] = -1
         self._current = TurnRecord(s.turn, self.date.isoformat(), {p: {} for p in PHASES})
@@ -279,7 +387,7 @@ class Game:
         items = run_events(self.world, s, self.rng, self.humans, self.narrate)
         self._current.phases["events"] = {"items": items}
         self._turn_snapshot_actions: list[act.Action] = []
-        if self.humans and self.keep_undo:  # undo needs the state as the turn began; AI-only games skip the copy
+        if self.humans and self.keep_undo and not self.simultaneous:  # undo needs the state as the turn began; AI-only games skip the copy
             self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
             self._current = TurnRecord(self._current.turn, self._current.date,
                                        {k: _deep(v) for k, v in self._current.phases.items()})
@@ -309,6 +417,12 @@ class Game:
         clone = np.random.Generator(np.random.PCG64())
         clone.bit_generator.state = rng.bit_generator.state
         return clone
+
+
+def left_open_sentence(seat: dict) -> str:
+    """One line for a seat whose turn was ended before it had decided everything."""
+    items = "; ".join(f"{d['title']} ({d['default']})" for d in seat["open"])
+    return f"{seat['name']}'s turn was ended with decisions open: {items}."
 
 
 def _deep(value):

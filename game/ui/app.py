@@ -289,7 +289,7 @@ class App:
         from game.engine.game import Game
         from game.ui.screens.game import GameScreen
         if game is None:
-            game = Game(loaded.scenario, seed=seed, humans=tuple(humans))
+            game = Game(loaded.scenario, seed=seed, humans=tuple(humans), simultaneous=len(humans) > 1)
         order = [a for a in game.world.actor_ids if a in set(humans)]
         self.session = Session(loaded, ref, game, order, order.index(seat) if seat in order else 0, seed)
         self.session.instructor = bool(instructor)

@@ -54,7 +54,7 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
                          next(a.id for a in sc.actors if a.playable))
             humans = [first]
         from game.engine.game import Game
-        game = Game(sc, seed=seed, humans=tuple(humans))
+        game = Game(sc, seed=seed, humans=tuple(humans), simultaneous=len(humans) > 1)
         while game.turn < turn and not game.over:
             if screen in ("council", "debrief") and game.turn == 2:
                 _ask_organisation(game, humans[0])   # as a player would: the council has a decision to show

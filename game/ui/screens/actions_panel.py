@@ -54,7 +54,7 @@ class ActionsPanel:
         sc = UIScrollingContainer(pygame.Rect(rect), manager=s.app.manager, container=s.root,
                                   allow_scroll_x=False, object_id=ObjectID("#actions", None))
         self.list.start(sc)
-        y = self._plan(menu_for(s.world, s.game.state, s.session.actor), rect.w - px(18))
+        y = self._plan(menu_for(s.world, s.state, s.session.actor), rect.w - px(18))
         sc.set_scrollable_area_dimensions((rect.w - px(18), max(y, rect.h - 4)))
         self.materialise(force=True)
         return sc
@@ -96,7 +96,7 @@ class ActionsPanel:
     def _vote_notes(self, y: int, iw: int) -> int:
         """Under the Council group: what this seat has voted or proposed for each pending session."""
         s = self.screen
-        w, st = s.world, s.game.state
+        w, st = s.world, s.state
         seen = set()
         for p in pending_requests(w, st):
             body = p["body"]
@@ -169,7 +169,7 @@ class ActionsPanel:
 
     def _force_label(self, fid: str) -> str:
         from game.engine.state import AT_HOME, DEPLOYED, IN_TRANSIT
-        w, st = self.screen.world, self.screen.game.state
+        w, st = self.screen.world, self.screen.state
         f = w.f(fid)
         status = int(st.force_status[0, f])
         if status == DEPLOYED and st.force_location[0, f] >= 0:
@@ -199,7 +199,7 @@ class ActionsPanel:
         if g.over:
             return
         side, y = s.side, s.content.y - px(6)
-        ap = float(g.state.budget[0, w.a(s.session.actor)])
+        ap = float(s.state.budget[0, w.a(s.session.actor)])
         widgets.text(surface, getattr(w.actor(s.session.actor), "short_name", None) or w.name(s.session.actor),
                      (side.x + px(14), y), 13, pal.text, bold=True, anchor="bottomleft")
         widgets.text(surface, f"{ap:g} action point{'s' if ap != 1 else ''} left", (side.right - px(14), y), 13,

@@ -110,7 +110,7 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
             cx += img_w + px(6)
         y = cy + px(32)
     # pending sessions
-    pend = pending_requests(w, game.state)
+    pend = pending_requests(w, game.state_for(viewer))
     widgets.text(surf, "PENDING", (x, y), 12, pal.accent, bold=True)
     y += px(22)
     if not pend:
@@ -121,7 +121,7 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
         title = f"{w.name(p['requester'])}'s request to {'the ' + body if is_org else w.name(body)}"
         when = f"Extraordinary session on {widgets.pretty_date(p['date'])}" if is_org else \
             f"Answer due {widgets.pretty_date(p['date'])}" if p["date"] else "Awaiting an answer"
-        status = vote_status(w, game.state, viewer, body)
+        status = vote_status(w, game.state_for(viewer), viewer, body)
         players = [m for m in game.humans if is_org and w.membership[w.o(body), w.a(m)]]
         secret = ("Each player's vote stays secret until the session has decided; then all are shown together."
                   if len(players) > 1 else "")

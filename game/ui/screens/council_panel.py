@@ -25,7 +25,7 @@ class CouncilPanel:
     def _key(self, width: int) -> tuple:
         s = self.screen
         g = s.game
-        st = g.state
+        st = s.state
         return (g.turn, len(g.decisions()), int((st.req_stage[0] > 0).sum()),
                 tuple(sorted((k, tuple(v)) for k, v in getattr(st, "human_votes", {}).items())),
                 st.proposal[0].tobytes() if hasattr(st, "proposal") else b"",

@@ -88,7 +88,7 @@ class GameScreen(Screen):
         self.map = make_map(self.map_rect.size, self.app.palette)
         self.map.rect.topleft = self.map_rect.topleft
         self.map.bind(self.world)
-        self.map.set_state(self.game.state)
+        self.map.set_state(self.state)
         self.map.set_overlay(self.overlay)
         self.fit()
         if old is not None and old.selected:
@@ -101,6 +101,11 @@ class GameScreen(Screen):
                             (lambda t=tab: self.set_tab(t)), cls="tab", oid=f"tab_{tab}", tip=tip)
             if tab == self.tab:
                 b.select()
+
+    @property
+    def state(self):
+        """The state as the seated player sees it (in simultaneous turns: with only its own orders)."""
+        return self.game.state_for(self.session.actor)
 
     @property
     def panel(self):
@@ -138,7 +143,7 @@ class GameScreen(Screen):
     def changed(self) -> None:
         """The game changed: every view follows it."""
         if self.map is not None:
-            self.map.set_state(self.game.state)
+            self.map.set_state(self.state)
         self.council.invalidate()
         self.actions.dirty = True
         self.news.dirty = True
@@ -164,7 +169,7 @@ class GameScreen(Screen):
         if blocker is not None:
             self.app.toast(blocker, "warning")
             return
-        if self.game.undo():
+        if self.game.undo(self.session.actor):
             self.app.toast("Your last action was taken back.")
             self.changed()
         else:
@@ -187,6 +192,7 @@ class GameScreen(Screen):
             from game.ui.screens.dialogs import EndTurnDialog
             self.app.push(EndTurnDialog(self.app, self))
             return
+        g.declare_ready(s.actor)
         if len(s.seats) > 1 and s.seat < len(s.seats) - 1:
             self._keep_seat_view()
             s.seat += 1

@@ -5,34 +5,9 @@ import pygame
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UITextBox
 
+from game.engine.views import news_for
 from game.ui import widgets
 from game.ui.widgets import esc, hfont, px
-
-
-SECRET_KINDS = ("vote", "answer_request")   # a seat's vote or answer is its own until the body has decided
-
-
-def visible_news(game, viewer: str | None) -> list[dict]:
-    """The game's news as ``viewer`` may see it: another seat's vote or answer to a plea is left out
-    until the body it was cast in has decided (then the decision record shows every vote together)."""
-    decided: dict[str, list[int]] = {}
-    for p in game.decisions():
-        decided.setdefault(p["body"], []).append(int(p["turn"]))
-    out = []
-    for rec in game.history + ([game.current] if not game.over else []):
-        hidden = []
-        for a in rec.phases.get("decisions", {}).get("actions", []):
-            if a.get("kind") not in SECRET_KINDS or not a.get("ok") or a.get("actor") == viewer:
-                continue
-            body = (a.get("action") or {}).get("body") or a.get("actor")   # an answer is the answering state's
-            if not any(t >= rec.turn for t in decided.get(body, [])):
-                hidden.append(a.get("text"))
-        for n in rec.news():
-            if n["kind"] == "action" and n["text"] in hidden:
-                hidden.remove(n["text"])
-                continue
-            out.append(n)
-    return out
 
 
 class NewsFeed:
@@ -58,7 +33,7 @@ class NewsFeed:
         key = (g.turn, len(g.history), len(g.log), g.over, self.screen.session.actor)
         if not self.dirty and key == self.count:
             return False
-        news = visible_news(g, self.screen.session.actor)
+        news = news_for(g, self.screen.session.actor)
         self.dirty = False
         self.count = key
         if self.box is not None:

@@ -29,7 +29,7 @@ class RegionPanel:
 
     def _draw_region(self, surface, rid: str) -> None:
         pal, r = self.screen.app.palette, self.rect
-        w, st = self.screen.world, self.screen.game.state
+        w, st = self.screen.world, self.screen.state
         i = w.r(rid)
         owner = w.actor_ids[int(w.region_country[i])]
         widgets.text(surface, "REGION", (r.x, r.y), 11, pal.accent, bold=True)

@@ -1,10 +1,9 @@
 """Undo and End turn at the foot of the side panel, with why Undo is off and what End turn will do."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pygame
 
+from game.engine.views import OpenDecision, open_decisions  # noqa: F401  (re-exported for the screens)
 from game.ui.widgets import px
 
 UNDO_TIP = "Take back your last action this turn (Ctrl+Z)"
@@ -12,7 +11,10 @@ UNDO_TIP = "Take back your last action this turn (Ctrl+Z)"
 
 def undo_blocker(game, session) -> str | None:
     """Why Undo is off for this seat, or None. The engine takes back the last human action of
-    the turn whoever made it; in hot-seat a player may take back only their own."""
+    the turn whoever made it; in hot-seat a player may take back only their own. In simultaneous turns
+    each seat takes back its own orders."""
+    if getattr(game, "simultaneous", False):
+        return None if game.orders.get(session.actor) else "Nothing to take back: you have given no order this turn."
     last = next((e for e in reversed(game.log) if e.get("by") in ("human", "instructor") and e.get("ok")
                  and e.get("turn") == game.turn), None)
     if last is None:
@@ -34,50 +36,6 @@ def end_turn_tip(game, session) -> str:
     days = w.scenario.turn_days
     plural = "s" if days != 1 else ""
     return f"Let the other actors move, hold the councils and advance {days} day{plural} (Enter or Space)"
-
-
-@dataclass
-class OpenDecision:
-    """Something the seat has left open that End Turn would settle without the player."""
-
-    kind: str                  # "choice" (an event's question), "vote" (a council session), "answer" (a plea)
-    title: str                 # what is open
-    default: str               # what happens to it if the turn ends now
-    event: str | None = None   # for a choice: the event id and its options
-    options: tuple = ()
-
-
-def open_decisions(game, actor: str | None) -> list[OpenDecision]:
-    """What ``actor`` has left open that this End Turn decides: an event's question (the engine takes its
-    first option), a vote in a council session held this turn and a plea to answer this turn (the
-    computer decides them by the actor's interests)."""
-    from game.engine.state import SESSION_SCHEDULED
-    if not actor or game.over:
-        return []
-    w, st = game.world, game.state
-    out: list[OpenDecision] = []
-    for offer in st.pending_choices:
-        if offer["actor"] == actor and offer["choices"]:
-            labels = tuple(str(c.label) for c in offer["choices"])
-            out.append(OpenDecision("choice", str(offer.get("prompt") or offer["event"]),
-                                    f"the first option is taken: “{labels[0]}”", offer["event"], labels))
-    a = w.a(actor)
-    due = (st.req_stage[0] == SESSION_SCHEDULED) & (st.req_session[0] <= game.turn)
-    votes = getattr(st, "human_votes", {})
-    for q, b in zip(*due.nonzero()):
-        body, requester = w.body_ids[b], w.actor_ids[q]
-        if body in w.org_ids:
-            if not w.membership[w.o(body), a] or (actor, body) in votes:
-                continue
-            whose = "your" if requester == actor else f"{w.name(requester)}'s"
-            out.append(OpenDecision("vote", f"Your vote in the {body} session on {whose} request, held at this "
-                                            "End Turn", f"the computer takes {w.name(actor)}'s position by its "
-                                                        "interests"))
-        elif body == actor and (actor, actor) not in votes:
-            out.append(OpenDecision("answer", f"Your answer to {w.name(requester)}'s plea for help, due at this "
-                                              "End Turn", f"the computer answers for {w.name(actor)} by its "
-                                                          "interests"))
-    return out
 
 
 class TurnControls:

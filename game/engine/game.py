@@ -162,6 +162,9 @@ class Game:
     def _give_order(self, action: act.Action, by: str) -> Result:
         """Simultaneous turns: validate a seat's action against what the seat sees, show its effect to
         that seat alone and keep it as an order, carried out when the turn resolves."""
+        if action.actor in self.ready:
+            return Result(False, f"{self.world.name(action.actor)} has ended its turn: the others are still "
+                                 "deciding.")
         state, rng = self.state_for(action.actor), self._seat_states[action.actor][1]
         verdict = action.validate(self.world, state)
         entry = {"turn": self.turn, "by": by, "action": action.to_dict()}
@@ -260,13 +263,7 @@ class Game:
 
     # --- views --------------------------------------------------------------------
     def indicators(self, run: int = 0) -> dict:
-        s = self.state
-        return {"casualties": float(s.casualties[run].sum()), "displaced": float(s.displaced[run].sum()),
-                "refugees": float(s.refugees_out[run].sum()),
-                "stability": float(np.average(s.stability[run], weights=np.maximum(self.world.population0, 1))),
-                "violence": float(s.violence[run].max()),
-                "troops_deployed": float(s.troops_deployed(self.world)[run].sum()),
-                "military_casualties": float(s.military_casualties[run].sum())}
+        return indicators_of(self.world, self.state, run)
 
     def news(self) -> list[dict]:
         out = []
@@ -417,6 +414,16 @@ class Game:
         clone = np.random.Generator(np.random.PCG64())
         clone.bit_generator.state = rng.bit_generator.state
         return clone
+
+
+def indicators_of(world: World, s: State, run: int = 0) -> dict:
+    """The headline figures of one run: deaths, displaced, refugees, stability, worst violence, troops."""
+    return {"casualties": float(s.casualties[run].sum()), "displaced": float(s.displaced[run].sum()),
+            "refugees": float(s.refugees_out[run].sum()),
+            "stability": float(np.average(s.stability[run], weights=np.maximum(world.population0, 1))),
+            "violence": float(s.violence[run].max()),
+            "troops_deployed": float(s.troops_deployed(world)[run].sum()),
+            "military_casualties": float(s.military_casualties[run].sum())}
 
 
 def left_open_sentence(seat: dict) -> str:

@@ -80,7 +80,9 @@ SECRET_KINDS = ("vote", "answer_request")   # a seat's vote or answer is its own
 def news_for(game, viewer: str | None) -> list[dict]:
     """The dated news ``viewer`` may read, oldest first. Another seat's vote or answer to a plea is left
     out until the body it was cast in has decided (the decision record then shows every vote together);
-    a seat also reads its own orders of this turn."""
+    a seat also reads its own orders of this turn. A networked seat's game is already its own view."""
+    if getattr(game, "remote", False):
+        return game.news()
     decided: dict[str, list[int]] = {}
     for p in game.decisions():
         decided.setdefault(p["body"], []).append(int(p["turn"]))

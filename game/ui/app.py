@@ -304,11 +304,21 @@ class App:
         else:
             self.replace(GameScreen(self))
 
+    def start_remote(self, client, scenario) -> None:
+        """Sit at a networked game as ``client``'s seat: the host owns the game, this window shows the seat."""
+        from game.scenario.loader import LoadedScenario
+        from game.ui.remote_game import RemoteGame
+        from game.ui.screens.game import GameScreen
+        game = RemoteGame(client, scenario)
+        self.session = Session(LoadedScenario(scenario, None, []), scenario.id, game, [client.seat])
+        self.session.mark_saved()
+        self.replace(GameScreen(self))
+
     def reload_scenario(self) -> None:
         """F5: reload the scenario file from disk and restart it; keep the game if broken."""
         from game.scenario.loader import ScenarioError, load_scenario
         s = self.session
-        if s is None:
+        if s is None or getattr(s.game, "remote", False):     # a network game's scenario is the host's
             return
         path = s.loaded.path or s.ref
         try:
@@ -332,7 +342,7 @@ class App:
         """The scenario's rolling autosave (at every End Turn); a failure is shown, never raised."""
         from game.ui.saves import write_autosave
         s = self.session
-        if s is None or not s.game.humans:
+        if s is None or not s.game.humans or getattr(s.game, "remote", False):   # the host saves a network game
             return
         try:
             write_autosave(s.game, str(s.loaded.path or s.ref), s.actor, s.instructor)

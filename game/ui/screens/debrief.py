@@ -30,6 +30,8 @@ class DebriefScreen(Screen):
         self.offset = min(getattr(self, "offset", 0), self._max_offset())
         self.button((m, H - px(66), px(200), px(46)), "Back to title", self.app.to_title, oid="to_title",
                     tip="Return to the title screen (Esc)")
+        if getattr(self.session.game, "remote", False):    # a laptop at a network game: the host has the rest
+            return
         self.button((W - m - px(220), H - px(66), px(220), px(46)), "Play again", self.again, oid="play_again",
                     cls="primary", tip="Restart this scenario with the same roles")
         self.button((W - m - px(460), H - px(66), px(220), px(46)), "Export report", self.export, oid="export_report",

@@ -76,6 +76,8 @@ class EscMenu(Dialog):
             ("quit_title", "Quit to title", self.quit_title,
              "Leave this game (asks first if there are moves since the last save or autosave)"),
         ]
+        if getattr(self.app.session.game, "remote", False):      # the host saves, loads and ends a network game
+            items = [it for it in items if it[0] not in ("save", "load", "debrief")]
         y = px(64)
         for oid, text, fn, tip in items:
             cls = "primary" if oid == "resume" else ("danger" if oid == "quit_title" else None)

@@ -123,6 +123,8 @@ class GameScreen(Screen):
 
     # --- rebuilding widgets ------------------------------------------------------------
     def update(self, dt: float) -> None:
+        if getattr(self.game, "remote", False):
+            self._follow_host()
         if self.root is None or not self.root.visible:
             return      # hidden (hand-over, dialogs): rebuild when shown again
         rebuilt = False
@@ -193,6 +195,12 @@ class GameScreen(Screen):
             self.app.push(EndTurnDialog(self.app, self))
             return
         g.declare_ready(s.actor)
+        if getattr(g, "remote", False):
+            waiting = [g.world.name(a) for a in g.waiting_for() if a != s.actor]
+            self.app.toast("Your turn is done. " + (f"Waiting for {', '.join(waiting)}." if waiting
+                                                   else "The host is running the turn."), "info", 6)
+            self.turn_controls.refresh()
+            return
         if len(s.seats) > 1 and s.seat < len(s.seats) - 1:
             self._keep_seat_view()
             s.seat += 1
@@ -220,6 +228,27 @@ class GameScreen(Screen):
             self.app.toasts.clear()
             self.app.push(HandoverScreen(self.app))
         self.app.toast(msg, "warning" if new >= 10 else "info")
+
+    def _follow_host(self) -> None:
+        """A networked seat: take the host's new view; when the turn has moved on, say what it brought."""
+        g = self.game
+        turn, decided = g.turn, len(g.decisions())
+        try:
+            if not g.poll():
+                return
+        except ValueError as exc:
+            self.app.toast(f"The host sent a view this game cannot read: {exc}", "warning", 8)
+            return
+        self.changed()
+        if g.over:
+            self.app.end_and_debrief()
+        elif g.turn != turn and g.history:
+            rec = g.history[-1]
+            new = rec.phases.get("resolution", {}).get("new_casualties", 0)
+            msg = f"{widgets.pretty_date(rec.date)}: {fmt_num(new)} killed this turn."
+            for p in g.decisions()[decided:]:
+                msg += f" {p['body']}: {p['outcome'].replace('_', ' ')}."
+            self.app.toast(msg, "warning" if new >= 10 else "info")
 
     # --- hot-seat: each seat keeps its own view ---------------------------------------------
     def _keep_seat_view(self) -> None:

@@ -66,6 +66,9 @@ class TurnControls:
             b.set_tooltip(blocker or UNDO_TIP)
         if self.end_button is not None and self.end_button.alive():
             paused = getattr(s.session, "paused", False)
-            (self.end_button.disable if paused else self.end_button.enable)()
+            done = getattr(s.game, "remote", False) and s.session.actor in s.game.ready   # a laptop waits for the host
+            (self.end_button.disable if paused or done else self.end_button.enable)()
+            self.end_button.set_text("Waiting for the others…" if done else "End turn")
             self.end_button.set_tooltip("Paused by the instructor (F9 to resume)" if paused
-                                        else end_turn_tip(s.game, s.session))
+                                        else "Your turn is done; the host runs the turn when every seat is ready"
+                                        if done else end_turn_tip(s.game, s.session))

@@ -148,3 +148,31 @@ def test_a_seats_view_round_trips_and_holds_nothing_of_other_seats(kyrgyzstan):
     np.testing.assert_array_equal(back.req_stage, view.state.req_stage[:1])
     assert view.action_points() == float(g.world.budget0[g.world.a("RU")])
     assert view.waiting_for() == ["KG", "RU", "KZ"]
+
+
+def test_the_public_view_shows_no_seats_order_and_ends_the_turn_for_every_seat():
+    """A public view for the projector shows only what every seat may see; the instructor can end a
+    turn for seats that are out of time (what they left open is listed, not silently decided)."""
+    import pygame
+
+    from tests.ui_driver import Driver
+    d = Driver()
+    loaded = load_scenario("scenarios/kyrgyzstan_2010.yaml")
+    d.app.start_game(loaded, "kyrgyzstan_2010", ["KG", "RU"], 5, instructor=True)
+    d.key(pygame.K_RETURN)                                   # KG takes the seat
+    g = d.app.session.game
+    assert g.submit(REQUEST).ok
+    d.key(pygame.K_F8)
+    gs = d.screen
+    assert gs.public and d.app.session.actor is None
+    d.frames(2)
+    assert gs.state is g.state and gs.state.req_stage[0, g.world.a("KG"), g.world.b("CSTO")] == 0
+    assert "asks the CSTO" not in gs.news.box.html_text
+    assert d.element("tab_actions").text == "Seats"
+    d.key(pygame.K_RETURN)
+    assert d.screen.name == "confirm"
+    assert "Still deciding: Kyrgyzstan, Russia" in d.screen.body
+    d.click("confirm")
+    assert g.turn == 2 and g.state.req_stage[0, g.world.a("KG"), g.world.b("CSTO")] > 0, "KG's order was carried out"
+    d.frames(2)
+    assert "asks the CSTO" in d.screen.news.box.html_text

@@ -104,10 +104,12 @@ class Session:
     saved_mark: object = None       # ``play_mark()`` when the game was last saved (or started, loaded)
     instructor: bool = False        # an instructor (white cell) sits at this game: F9 opens the console
     paused: bool = False            # the instructor paused the game: no seat can end its turn
+    public: bool = False            # the screen shows the public view (the projector), no seat's own
 
     @property
     def actor(self) -> str | None:
-        return self.seats[self.seat] if self.seats else None
+        """The seat at the screen; None in the public view."""
+        return self.seats[self.seat] if self.seats and not self.public else None
 
     def play_mark(self):
         """What a save would hold of the play: the turn, the seat and the human actions."""

@@ -16,6 +16,7 @@ from game.ui.screens.council_panel import CouncilPanel
 from game.ui.screens.news_feed import NewsFeed
 from game.ui.screens.overlay_controls import OVERLAYS, MapControls
 from game.ui.screens.region_panel import RegionPanel
+from game.ui.screens.seats_panel import SeatsPanel
 from game.ui.screens.top_bar import TopBar
 from game.ui.screens.turn_controls import TurnControls, open_decisions, undo_blocker
 from game.ui.screens.world_map import make_map
@@ -23,6 +24,7 @@ from game.ui.widgets import fmt_num, px
 
 TABS = [("actions", "Actions", "What you can do this turn (A)"),
         ("council", "Council", "The CSTO procedure and each member's position (C)")]
+PUBLIC_TABS = [("actions", "Seats", "Which seats have ended their turn, and the sessions pending (A)"), TABS[1]]
 PAN_KEYS = {pygame.K_LEFT: (1, 0), pygame.K_RIGHT: (-1, 0), pygame.K_UP: (0, 1), pygame.K_DOWN: (0, -1)}
 
 
@@ -42,7 +44,8 @@ class GameScreen(Screen):
         self.top_bar = TopBar(self)
         self.map_controls = MapControls(self)
         self.region_panel = RegionPanel(self)
-        self.actions = ActionsPanel(self)
+        self.public = self.session.actor is None      # the projector / network host: what every seat may see
+        self.actions = SeatsPanel(self) if self.public else ActionsPanel(self)
         self.council = CouncilPanel(self)
         self.news = NewsFeed(self)
         self.turn_controls = TurnControls(self)
@@ -96,7 +99,7 @@ class GameScreen(Screen):
 
     def _build_tabs(self) -> None:
         tw = (self.SW - px(24)) // 2
-        for i, (tab, label, tip) in enumerate(TABS):
+        for i, (tab, label, tip) in enumerate(PUBLIC_TABS if self.public else TABS):
             b = self.button((self.side.x + px(12) + i * tw, self.tabs_y, tw - px(4), px(36)), label,
                             (lambda t=tab: self.set_tab(t)), cls="tab", oid=f"tab_{tab}", tip=tip)
             if tab == self.tab:
@@ -190,6 +193,9 @@ class GameScreen(Screen):
         if s.paused:
             self.app.toast("The instructor has paused the game: no turn can end until it resumes (F9).", "warning")
             return
+        if self.public:
+            self._end_public_turn(confirmed)
+            return
         if not confirmed and open_decisions(g, s.actor):
             from game.ui.screens.dialogs import EndTurnDialog
             self.app.push(EndTurnDialog(self.app, self))
@@ -227,6 +233,35 @@ class GameScreen(Screen):
         if len(s.seats) > 1:
             self.app.toasts.clear()
             self.app.push(HandoverScreen(self.app))
+        self.app.toast(msg, "warning" if new >= 10 else "info")
+
+    def _end_public_turn(self, confirmed: bool) -> None:
+        """The public view ends the turn for every seat; seats still deciding are named first, and what
+        they left open goes into the news."""
+        g = self.game
+        waiting = g.waiting_for()
+        if waiting and not confirmed:
+            from game.ui.screens.dialogs import ConfirmDialog
+            names = ", ".join(g.world.name(a) for a in waiting)
+            self.app.push(ConfirmDialog(
+                self.app, "End the turn for every seat?",
+                f"Still deciding: {names}.\n\nTheir orders so far are carried out; what they left open is listed "
+                "in the news and the computer decides it by their interests.",
+                "End the turn now", lambda: self._end_public_turn(True)))
+            return
+        before = len(g.decisions())
+        host = getattr(self.session, "host", None)
+        rec = host.end_turn_now() if host is not None else g.end_turn()
+        self.session.seat = 0            # hot-seat: the first seat starts the next turn
+        self.changed()
+        self.app.autosave()
+        if g.over:
+            self.app.end_and_debrief()
+            return
+        new = rec.phases.get("resolution", {}).get("new_casualties", 0) if rec is not None else 0
+        msg = f"{widgets.pretty_date(g.history[-1].date)}: {fmt_num(new)} killed this turn."
+        for p in g.decisions()[before:]:
+            msg += f" {p['body']}: {p['outcome'].replace('_', ' ')}."
         self.app.toast(msg, "warning" if new >= 10 else "info")
 
     def _follow_host(self) -> None:
@@ -304,6 +339,21 @@ class GameScreen(Screen):
         from game.ui.screens.instructor import InstructorScreen
         self.app.push(InstructorScreen(self.app))
 
+    def toggle_public(self) -> None:
+        """F8 (an instructor at the game): switch the screen between the public view for the projector
+        (what every seat may see; End turn there ends it for every seat) and the seat whose turn it is."""
+        s = self.session
+        if not s.instructor or not s.seats or getattr(self.game, "remote", False):
+            self.app.toast("The public view is the instructor's (choose the Instructor role); a network host "
+                           "shows it all the time.", "warning")
+            return
+        self._keep_seat_view()
+        s.public = not s.public
+        self.app.toasts.clear()
+        screen = GameScreen(self.app)
+        screen.seat_views = self.seat_views
+        self.app.replace(screen)
+
     # --- input -----------------------------------------------------------------------------
     def _on_key(self, k: int, mods: int) -> None:
         if k in (pygame.K_RETURN, pygame.K_SPACE, pygame.K_KP_ENTER):
@@ -316,6 +366,8 @@ class GameScreen(Screen):
             self.help()
         elif k == pygame.K_F9:
             self.instructor()
+        elif k == pygame.K_F8:
+            self.toggle_public()
         elif k == pygame.K_F5:
             self.app.reload_scenario()
         elif pygame.K_1 <= k <= pygame.K_5:

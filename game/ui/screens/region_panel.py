@@ -27,6 +27,16 @@ class RegionPanel:
         else:
             self._draw_player(surface)
 
+    def _draw_public(self, surface) -> None:
+        """The projector's header: whose game this is, and the rule that nothing private is shown."""
+        pal, r, g = self.screen.app.palette, self.rect, self.screen.game
+        widgets.text(surface, "PUBLIC VIEW", (r.x, r.y), 11, pal.accent, bold=True)
+        widgets.text(surface, "What every seat may see", (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
+        y = widgets.paragraph(surface, "Orders and votes stay private until the turn resolves; then the news and "
+                                       "the Council tab show them together.", r.x, r.y + px(48), r.w, 12, pal.muted)
+        done = sum(1 for a in g.humans if a in g.ready)
+        widgets.text(surface, f"{done} of {len(g.humans)} seats have ended this turn", (r.x, y + px(6)), 12, pal.text)
+
     def _draw_region(self, surface, rid: str) -> None:
         pal, r = self.screen.app.palette, self.rect
         w, st = self.screen.world, self.screen.state
@@ -61,6 +71,9 @@ class RegionPanel:
     def _draw_player(self, surface) -> None:
         pal, r = self.screen.app.palette, self.rect
         w, aid = self.screen.world, self.screen.session.actor
+        if aid is None:
+            self._draw_public(surface)
+            return
         a = w.actor(aid)
         widgets.text(surface, "YOU PLAY", (r.x, r.y), 11, pal.accent, bold=True)
         shown = widgets.text(surface, a.name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)

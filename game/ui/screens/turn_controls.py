@@ -13,6 +13,8 @@ def undo_blocker(game, session) -> str | None:
     """Why Undo is off for this seat, or None. The engine takes back the last human action of
     the turn whoever made it; in hot-seat a player may take back only their own. In simultaneous turns
     each seat takes back its own orders."""
+    if session.actor is None:
+        return "The public view takes no actions, so there is nothing to take back."
     if getattr(game, "simultaneous", False):
         return None if game.orders.get(session.actor) else "Nothing to take back: you have given no order this turn."
     last = next((e for e in reversed(game.log) if e.get("by") in ("human", "instructor") and e.get("ok")
@@ -31,6 +33,10 @@ def undo_blocker(game, session) -> str | None:
 def end_turn_tip(game, session) -> str:
     """What End turn does now: hand over to the next seat, or run the turn."""
     w, s = game.world, session
+    if s.actor is None:
+        waiting = game.waiting_for()
+        return ("Every seat has ended its turn: run the turn (Enter)" if not waiting else
+                f"End the turn now for every seat ({len(waiting)} still deciding; Enter)")
     if len(s.seats) > 1 and s.seat < len(s.seats) - 1:
         return f"Finish {w.name(s.actor)}'s moves and hand over to {w.name(s.seats[s.seat + 1])} (Enter or Space)"
     days = w.scenario.turn_days

@@ -1,0 +1,90 @@
+"""The Seats tab of the public view (the projector, the network host's window): every team's seat and
+whether it has ended its turn, never what it did, and the sessions waiting for a decision."""
+from __future__ import annotations
+
+import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIScrollingContainer
+
+from game.ui import widgets
+from game.ui.screens.council import pending_requests
+from game.ui.screens.virtual_list import VirtualList
+from game.ui.widgets import px
+
+
+def seat_lines(game, connected=None) -> list[tuple[str, str]]:
+    """(seat name, status) for every human seat: 'turn ended' or 'deciding' (and, at a network host,
+    whether its laptop is connected: ``connected`` is the set of seats with a live client)."""
+    out = []
+    for a in sorted(game.humans, key=game.world.actor_ids.index):
+        status = "turn ended" if a in game.ready else "deciding…"
+        if connected is not None and a not in connected:
+            status += "  ·  no laptop connected"
+        out.append((game.world.name(a), status))
+    return out
+
+
+class SeatsPanel:
+    """In the public view the side tab lists the seats; nothing in it acts for a seat."""
+
+    framing, force = "internal_unrest", None      # the hot-seat bookkeeping of an actions panel, unused here
+
+    def __init__(self, screen):
+        self.screen = screen
+        self.list = VirtualList(screen)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.dirty = True
+
+    @property
+    def rows(self):
+        return self.list.rows
+
+    def build(self, rect: pygame.Rect):
+        s = self.screen
+        self.rect, self.dirty = rect, False
+        sc = UIScrollingContainer(pygame.Rect(rect), manager=s.app.manager, container=s.root,
+                                  allow_scroll_x=False, object_id=ObjectID("#seats", None))
+        self.list.start(sc)
+        iw, y = rect.w - px(18), 0
+        host = getattr(s.session, "host", None)
+        connected = host.connected_seats() if host is not None else None
+        self.list.label((0, y, iw, px(24)), "SEATS", "kicker", oid="seats_kicker")
+        y += px(28)
+        for name, status in seat_lines(s.game, connected):
+            self.list.label((0, y, iw, px(26)), f"{name}: {status}", None)
+            y += px(30)
+        waiting = s.game.waiting_for()
+        hint = ("Every seat has ended its turn: End turn runs it." if not waiting else
+                "The turn runs when every seat has ended it, or when you end it now; what a seat left open "
+                "is then listed in the news.")
+        for line in widgets.wrap(hint, widgets.font(13), iw - px(8)):    # a label is one line
+            self.list.label((0, y, iw, px(22)), line, "muted")
+            y += px(22)
+        y += px(12)
+        self.list.label((0, y, iw, px(24)), "SESSIONS AND PLEAS PENDING", "kicker")
+        y += px(28)
+        pend = pending_requests(s.world, s.state)
+        for p in pend or [None]:
+            text = ("No request awaits a session." if p is None else
+                    f"{s.world.name(p['requester'])}'s request to {p['body']}: "
+                    f"{widgets.pretty_date(p['date']) if p['date'] else 'awaiting an answer'}")
+            for line in widgets.wrap(text, widgets.font(14), iw - px(8)):
+                self.list.label((0, y, iw, px(24)), line, None if p else "muted")
+                y += px(24)
+            y += px(6)
+        sc.set_scrollable_area_dimensions((iw, max(y, rect.h - 4)))
+        self.materialise(force=True)
+        return sc
+
+    def materialise(self, force: bool = False) -> None:
+        self.list.materialise(self.rect.h, force)
+
+    def draw(self, surface) -> None:
+        s = self.screen
+        if s.game.over:
+            return
+        pal, side, y = s.app.palette, s.side, s.content.y - px(6)
+        widgets.text(surface, "Public view", (side.x + px(14), y), 13, pal.text, bold=True, anchor="bottomleft")
+        waiting = len(s.game.waiting_for())
+        widgets.text(surface, f"{waiting} seat{'s' if waiting != 1 else ''} deciding" if waiting else "all seats done",
+                     (side.right - px(14), y), 13, pal.accent, bold=True, anchor="bottomright")

@@ -77,6 +77,8 @@ KEYS = [("Enter / Space", "End turn (or hand over to the next player); if you le
         ("F5", "Reload the scenario file from disk and restart it (for authors)"),
         ("F9", "The instructor's console, when the Instructor role was chosen: pause, every seat's open "
                "decisions and votes, inject an event or a news item, adjust a region's figure"),
+        ("F8", "The public view for the projector (with the Instructor role): what every seat may see; its End "
+               "turn ends the turn for every seat"),
         ("1 - 5", "Map overlays: control, violence, displacement, stability, plain"),
         ("+ / − or wheel", "Zoom"), ("Arrows or drag", "Pan the map"), ("Home", "Show the whole area"),
         ("A / C", "Actions tab / Council tab")]

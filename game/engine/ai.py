@@ -357,7 +357,7 @@ class AIPlayer:
         """Take each AI actor's actions; return (action, run mask, sentence) in the order taken."""
         taken = []
         features = Features(self.world, state)
-        every = np.arange(state.runs)
+        noise = self.world.k.ai_noise
         for aid, cands in self.candidates.items():
             if not cands:
                 continue
@@ -365,23 +365,30 @@ class AIPlayer:
             scores = np.empty((state.runs, len(cands)))
             for i, c in enumerate(cands):
                 scores[:, i] = c.score(features)
-            scores += rng.normal(0.0, self.world.k.ai_noise, scores.shape)
+            scores += noise * rng.standard_normal(scores.shape)    # = rng.normal(0, noise): the same numbers
             # Each round every run takes its best candidate not tried yet (a tried one is set to
             # minus infinity in place), while it is worth more than nothing and action points last.
-            count = np.zeros(state.runs, dtype=int)
+            # A run that wants nothing in a round never will (scores only fall): the rounds go on
+            # with the runs that still want something.
+            runs = np.flatnonzero(scores.max(axis=1) > 0)
+            scores = scores[runs]
+            count = np.zeros(len(runs), dtype=int)
             for _ in range(2 * MAX_ACTIONS_PER_TURN):
                 choice = np.argmax(scores, axis=1)
-                value = scores[every, choice]
-                want = (value > 0) & (count < MAX_ACTIONS_PER_TURN)
-                if not want.any():
+                want = (scores[np.arange(len(runs)), choice] > 0) & (count < MAX_ACTIONS_PER_TURN)
+                if not want.all():
+                    runs, scores, count, choice = runs[want], scores[want], count[want], choice[want]
+                if not len(runs):
                     break
-                for c in np.flatnonzero(np.bincount(choice[want], minlength=len(cands))):
-                    runs = want & (choice == c)
-                    scores[runs, c] = -np.inf
+                for c in np.flatnonzero(np.bincount(choice, minlength=len(cands))):
+                    pick = choice == c
+                    scores[pick, c] = -np.inf
                     verdict = cands[c].action.validate(self.world, state)
-                    ok = runs & verdict.ok
-                    if ok.any():
-                        count[ok] += 1
+                    ok_here = verdict.ok[runs] & pick
+                    if ok_here.any():
+                        count[ok_here] += 1
+                        ok = np.zeros(state.runs, dtype=bool)
+                        ok[runs[ok_here]] = True
                         text = cands[c].action.perform(self.world, state, ok, rng)
                         taken.append((cands[c].action, ok, text))
         return taken

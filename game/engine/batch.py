@@ -325,6 +325,7 @@ def prepare(spec: BatchSpec) -> tuple[World, list[Forced]]:
         for entry in spec.save.get("actions", []):
             entry = dict(entry)
             turn = int(entry.pop("turn"))
+            entry.pop("by", None)               # an action sent over the network is a person's action
             if turn >= start:
                 a = act.action_from_dict(entry)
                 scripted.append(Forced(text=force_text(a, turn), turn=turn, actions=(a,), source="recorded"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.fastmath import clip
+from game.engine.fastmath import clip, max_over_middle
 from game.engine.state import DEPLOYED, State
 from game.engine.reasons import PROCEDURE_LABELS, REASON_CODES, REASON_LABELS, TERM_LABELS  # noqa: F401
 from game.engine.world import INTEREST_KEYS, LEVEL_OF, SITUATIONS, World
@@ -78,20 +78,24 @@ def own_presence(world: World, state: State, c: int, friends: bool = False) -> n
 
 
 def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
-    """What the crisis view and its severity share: fighters per region (R, n), foreign operations
-    there (R, A, n), the regions the crisis touches (R, n) and the armed challenge (R,)."""
+    """What the crisis view and its severity share: fighters per region (R, n), the strongest foreign
+    operation by each state there (R, A), the regions the crisis touches (R, n) and the armed challenge (R,)."""
     fighters = state.group_strength[:, :, regs].sum(axis=1)                   # (R, n)
-    foreign = np.ones(len(world.actor_ids), dtype=bool)
-    foreign[c] = False
-    # An attack that has just stopped still happened: the reading weighs recent operations too.
-    hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs]) * foreign[None, :, None]
     v = state.violence[:, regs]
-    affected = (v > 0.02) | (fighters > 1.0) | (hostile_in.max(axis=1) > 0)
+    affected = (v > 0.02) | (fighters > 1.0)
+    if state.hostile.max() > 0 or state.hostile_memory.max() > 0:          # (operations are never negative)
+        # An attack that has just stopped still happened: the reading weighs recent operations too.
+        hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs])
+        hostile_in[:, c] = 0.0                                                # its own operations are no attack
+        affected |= max_over_middle(hostile_in) > 0
+        attack_by = hostile_in.max(axis=2)
+    else:
+        attack_by = np.zeros(state.hostile.shape[:2])
     affected = affected | ~affected.any(axis=1)[:, None]                      # nothing yet: the whole state
     own = (own_presence(world, state, c)[:, regs] * affected).sum(axis=1)
     total = (fighters * affected).sum(axis=1)
     armed = total / np.maximum(total + own, 1.0)
-    return fighters, hostile_in, affected, armed
+    return fighters, attack_by, affected, armed
 
 
 def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
@@ -100,8 +104,8 @@ def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
     regs = world.regions_of(c)
     if len(regs) == 0:
         return np.zeros(state.runs)
-    _, hostile_in, _, armed = _where_it_happens(world, state, c, regs)
-    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), hostile_in.max(axis=(1, 2)))
+    _, attack_by, _, armed = _where_it_happens(world, state, c, regs)
+    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), attack_by.max(axis=1))
 
 
 def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = None) -> CrisisView:
@@ -112,7 +116,7 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
     if len(regs) == 0:
         z, neg = np.zeros(R), np.full(R, -1, dtype=np.int64)
         return CrisisView(c, regs, np.zeros((R, 0), bool), z, z, z, z, z, z, neg, z, z, z, neg)
-    fighters, hostile_in, affected, armed = _where_it_happens(world, state, c, regs)
+    fighters, attack_by, affected, armed = _where_it_happens(world, state, c, regs)
     fighters_by_group = state.group_strength[:, :, regs]                      # (R, G, n)
     v = state.violence[:, regs]
     pop = world.population0[regs][None, :] * affected
@@ -121,7 +125,6 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
     group_total = fighters_by_group.sum(axis=2)                               # (R, G)
     backed = (group_total * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else np.zeros(R)
     evidence = np.where(group_total.sum(axis=1) > 0, backed / np.maximum(group_total.sum(axis=1), 1e-9), 0.0)
-    attack_by = hostile_in.max(axis=2)                                         # (R, A)
     attack = attack_by.max(axis=1)
     attacker = np.where(attack > 0, np.argmax(attack_by, axis=1), -1)
     evidence = clip(np.maximum(evidence + state.perceived_external[:, c], attack), 0.0, 1.0)

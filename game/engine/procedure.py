@@ -19,7 +19,7 @@ from game.engine import positions as pos
 from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, REASON_CODES, REASON_INDEX,
                                    REASON_LABELS, TROOP_LEVEL, Context, crisis_severity, crisis_view, explain,
                                    member_utility)
-from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
+from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State, few_runs
 from game.engine.world import FRAMING_CLAIMS, FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
 SITUATION_TEXT = {
@@ -66,12 +66,13 @@ def schedule_request(world: World, state: State, q: int, b: int, mask: np.ndarra
     body = world.body_ids[b]
     about = q if about < 0 else about
     delay = world.org(body).rules.session_delay_days if body in world.org_ids else 1
-    urgent = crisis_severity(world, state, about) >= world.k.urgent_severity
+    runs = few_runs(mask)
+    urgent = crisis_severity(world, state if runs is None else state.take(runs), about) >= world.k.urgent_severity
     days = np.where(urgent, min(delay, 1), delay)
     turns = np.where(days > 0, np.maximum(1, np.ceil(days / world.scenario.turn_days)), 0).astype(np.int64)
     state.req_stage[mask, q, b] = SESSION_SCHEDULED
     state.req_turn[mask, q, b] = state.turn
-    state.req_session[mask, q, b] = state.turn + turns[mask]
+    state.req_session[mask, q, b] = state.turn + (turns if runs is not None else turns[mask])
     state.req_article[mask, q, b] = article
     state.req_framing[mask, q, b] = FRAMINGS.index(framing)
     state.req_against[mask, q, b] = against
@@ -85,7 +86,14 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
     abouts = state.req_about[:, q, b]
     for c in np.unique(abouts[mask]):                 # in practice one; never mix runs' data
         sub = mask & (abouts == c)
-        rec = Decision(world, state, rng, q, b, int(c), sub).run()
+        runs = few_runs(sub)
+        if runs is None:
+            rec = Decision(world, state, rng, q, b, int(c), sub).run()
+        else:                                         # decided on those runs alone, then written back
+            part = state.take(runs)
+            rec = Decision(world, part, _DrawsFor(rng, state.runs, runs), q, b, int(c),
+                           np.ones(len(runs), dtype=bool)).run()
+            state.put(runs, part)
         if narrate and sub[0]:
             record = rec.narrate()
     state.req_stage[mask, q, b] = ANSWERED
@@ -94,6 +102,18 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
     for key in [k for k in state.human_votes if k[1] == body]:
         del state.human_votes[key]          # a cast vote is spent once its session has decided
     return record
+
+
+class _DrawsFor:
+    """A generator's draws for some runs of a batch: each draw is made for every run, as a decision
+    on the whole batch makes it, and the rows of ``runs`` kept (a decision on a few runs then
+    takes exactly the numbers it would take on all of them)."""
+
+    def __init__(self, rng: np.random.Generator, total: int, runs: np.ndarray):
+        self.rng, self.total, self.runs = rng, total, runs
+
+    def normal(self, loc: float, scale: float, size: tuple[int, ...]) -> np.ndarray:
+        return self.rng.normal(loc, scale, (self.total, *size[1:]))[self.runs]
 
 
 class Decision:

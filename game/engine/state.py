@@ -117,6 +117,13 @@ class State:
                                for c in self.pending_choices]
         return out
 
+    def put(self, runs: np.ndarray, part: "State") -> None:
+        """Write back the arrays of ``part``, a ``take(runs)`` of this state that was changed on its own."""
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v[runs] = getattr(part, f.name)
+
     def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
         for key in ((actor, kind, None), (actor, kind, target)):
             prev = self.taken.get(key)
@@ -129,6 +136,13 @@ class State:
         for f in range(len(world.force_ids)):
             out[:, world.force_owner[f]] += np.where(active[:, f], self.force_strength[:, f], 0.0)
         return out
+
+
+def few_runs(mask: np.ndarray) -> np.ndarray | None:
+    """The runs of ``mask`` when they are few enough (half the batch at most) that working on a
+    ``take`` of them is cheaper than on the whole batch; otherwise None."""
+    runs = np.flatnonzero(mask)
+    return runs if 2 * len(runs) <= len(mask) else None
 
 
 def initial_state(world: World, runs: int = 1) -> State:

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from game.engine.state import SESSION_SCHEDULED, State
+from game.engine.state import AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State, initial_state
+from game.engine.world import LEVELS, TOP_LEVEL
 
 INSTRUCTOR_VIEW = "instructor"     # the instructor sees every briefing
 PUBLIC_VIEW = None                 # the projector: only what every seat may see
@@ -149,6 +150,112 @@ class SeatView:
     def waiting_for(self) -> list[str]:
         """The human seats that have not ended this turn yet (who, never what they did)."""
         return self.game.waiting_for()
+
+
+# --- typed readings of a state (run 0): what the screens, the report and the console draw ---------------
+FORCE_STATUS = {AT_HOME: "at_home", IN_TRANSIT: "in_transit", DEPLOYED: "deployed"}   # any other: "not_raised"
+
+
+@dataclass(frozen=True)
+class ForceView:
+    """A force as a screen shows it."""
+
+    id: str
+    name: str
+    owner: str
+    strength: float
+    status: str                 # "at_home", "in_transit", "deployed" or "not_raised"
+    at: str | None              # the region it is in (deployed) or leaves from (in transit), if on the map
+    destination: str | None     # where it is going (in transit)
+    home: str | None            # its home place
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """A region's figures as a screen shows them."""
+
+    id: str
+    name: str
+    governed_by: str
+    population: float
+    violence: float
+    stability: float
+    control: float
+    tension: float
+    deaths: float
+    displaced: float
+    fled_abroad: float
+    forces_here: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PendingSession:
+    """A request waiting for a body's session (or a state's answer)."""
+
+    requester: str
+    body: str
+    turn: int
+    date: str | None
+
+
+def forces(world, state: State) -> list[ForceView]:
+    """Every force, in the scenario's order."""
+    out = []
+    regions = world.region_ids
+    for f, fid in enumerate(world.force_ids):
+        loc, dest = int(state.force_location[0, f]), int(state.force_destination[0, f])
+        out.append(ForceView(fid, world.name(fid), world.actor_ids[int(world.force_owner[f])],
+                             float(state.force_strength[0, f]),
+                             FORCE_STATUS.get(int(state.force_status[0, f]), "not_raised"),
+                             regions[loc] if loc >= 0 else None, regions[dest] if dest >= 0 else None,
+                             world.force(fid).home or None))
+    return out
+
+
+def region(world, state: State, rid: str) -> RegionView:
+    i = world.r(rid)
+    here = tuple(f.id for f in forces(world, state) if f.status == "deployed" and f.at == rid)
+    return RegionView(rid, world.region(rid).name, world.actor_ids[int(world.region_country[i])],
+                      float(state.population[0, i]), float(state.violence[0, i]), float(state.stability[0, i]),
+                      float(state.control[0, i]), float(state.tension[0, i]), float(state.casualties[0, i]),
+                      float(state.displaced[0, i]), float(state.refugees_out[0, i]), here)
+
+
+def region_figures(state: State) -> dict[str, np.ndarray]:
+    """Run 0's figures per region (in the world's region order), for maps and charts: violence,
+    stability, control, displaced_share (displaced and fled abroad over the population), armed_presence
+    (the armed groups' strength in the region), population."""
+    return {"violence": state.violence[0], "stability": state.stability[0], "control": state.control[0],
+            "displaced_share": (state.displaced[0] + state.refugees_out[0]) / np.maximum(state.population[0], 1.0),
+            "displaced_people": state.displaced[0] + state.refugees_out[0],
+            "armed_presence": state.group_strength[0].sum(axis=0), "population": state.population[0]}
+
+
+def pending_sessions(world, state: State) -> list[PendingSession]:
+    """The requests waiting for a session or an answer, with the date it falls on."""
+    out = []
+    for q, b in zip(*np.nonzero(state.req_stage[0] == SESSION_SCHEDULED)):
+        turn = int(state.req_session[0, q, b])
+        date = world.date_of_turn(turn) if turn >= 0 else None
+        out.append(PendingSession(world.actor_ids[q], world.body_ids[b], turn, date.isoformat() if date else None))
+    return out
+
+
+def seat_vote(state: State, seat: str | None, body: str) -> tuple[str, str] | None:
+    """The vote (or answer) ``seat`` has put in for ``body``'s pending session: (support up to, otherwise)."""
+    vote = state.human_votes.get((seat, body)) if seat else None
+    return None if vote is None else (LEVELS[int(vote[0])] if 0 <= int(vote[0]) < len(LEVELS) else "none", vote[1])
+
+
+def draft_cap(world, state: State, body: str) -> str | None:
+    """The strongest measure a member's proposal leaves on the table for ``body``'s session, or None."""
+    cap = int(state.proposal[0, world.b(body)])
+    return LEVELS[cap] if cap < TOP_LEVEL else None
+
+
+def blank_state(world) -> State:
+    """A one-run state of ``world``'s scenario at its start (the shapes a seat's view is read into)."""
+    return initial_state(world, 1)
 
 
 def state_to_dict(state: State, seat: str | None) -> dict:

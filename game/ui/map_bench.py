@@ -52,7 +52,7 @@ def measure_map_frames(size=(1600, 900), frames=600) -> dict:
     t_data = time.perf_counter()
     view = MapView(size, data)
     view.bind(game.world)
-    view.set_state(game.state)
+    view.set_state(game.state_for(None))
     view.set_overlay("violence")
     view.fit(game.world.region_ids)
     view.draw(screen)

@@ -5,10 +5,9 @@ import math
 
 import pygame
 
+from game.engine.views import forces
 from game.ui import map_style as st
 from game.ui.map_data import project
-
-AT_HOME, IN_TRANSIT, DEPLOYED, NOT_RAISED = 0, 1, 2, 3   # game.engine.state codes
 
 
 class Forces:
@@ -39,28 +38,23 @@ class Forces:
         w, s = self.scene.world, self.scene.state
         if w is None or s is None:
             return
-        rid = w.region_ids
-        for f, fid in enumerate(w.force_ids):
-            status = int(s.force_status[0, f])
-            if status == NOT_RAISED:
+        for f in forces(w, s):
+            if f.status == "not_raised":
                 continue
-            owner = int(w.force_owner[f])
-            home = w.force(fid).home
-            info = {"id": fid, "name": w.name(fid), "owner": owner, "colour": self.scene.actor_colour(owner),
-                    "strength": float(s.force_strength[0, f]), "status": status}
-            loc = int(s.force_location[0, f])
-            if status == DEPLOYED and loc >= 0:
-                self.counters.append({**info, "at": rid[loc], "xy": self._anchor(rid[loc])[0]})
-            elif status == AT_HOME:
-                xy, off = self._anchor(home)
+            owner = w.actor_ids.index(f.owner)
+            info = {"id": f.id, "name": f.name, "owner": owner, "colour": self.scene.actor_colour(owner),
+                    "strength": f.strength, "status": f.status}
+            if f.status == "deployed" and f.at:
+                self.counters.append({**info, "at": f.at, "xy": self._anchor(f.at)[0]})
+            elif f.status == "at_home":
+                xy, off = self._anchor(f.home)
                 if xy is not None and not off:
-                    self.counters.append({**info, "at": home, "xy": xy})
-            elif status == IN_TRANSIT:
-                dest = int(s.force_destination[0, f])
-                end = self._anchor(rid[dest])[0] if dest >= 0 else None
+                    self.counters.append({**info, "at": f.home, "xy": xy})
+            elif f.status == "in_transit":
+                end = self._anchor(f.destination)[0] if f.destination else None
                 if end is None:
                     continue
-                start, off = self._anchor(rid[loc] if loc >= 0 else home)
+                start, off = self._anchor(f.at or f.home)
                 if start is None:
                     continue
                 if off:

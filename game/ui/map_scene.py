@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from game.engine.views import region, region_figures
 from game.ui import map_style as st
 
 OVERLAYS = ("control", "violence", "displacement", "stability", "none")
@@ -49,14 +48,7 @@ class MapScene:
         s, w = self.state, self.world
         if s is None or w is None or self.overlay == "none":
             return {}
-        if self.overlay == "violence":
-            v = s.violence[0]
-        elif self.overlay == "stability":
-            v = s.stability[0]
-        elif self.overlay == "control":
-            v = s.control[0]
-        else:
-            v = (s.displaced[0] + s.refugees_out[0]) / np.maximum(s.population[0], 1.0)
+        v = region_figures(s)["displaced_share" if self.overlay == "displacement" else self.overlay]
         return {r: float(v[self.index[r]]) for r in self.regions}
 
     def _ramp_t(self, v: float) -> float:
@@ -94,7 +86,7 @@ class MapScene:
             else:
                 fills[fid] = pal["land_other"]
         if self.state is not None and self.overlay == "control" and len(self.world.group_ids):
-            pres = self.state.group_strength[0].sum(axis=0)
+            pres = region_figures(self.state)["armed_presence"]
             cut = max(10.0, 0.1 * float(pres.max()))
             hatched = {r for r in self.regions if pres[self.index[r]] >= cut}
         changed = [k for k in fills if fills[k] != self.fills.get(k)] + list(hatched ^ self.hatched)
@@ -131,18 +123,17 @@ class MapScene:
         w, s = self.world, self.state
         if s is None or w is None:
             return []
-        i = self.index[rid]
+        reg = region(w, s, rid)
         if self.overlay == "control":
-            gov = w.name(w.actor_ids[int(w.region_country[i])])
-            lines = [f"Governed by {gov}, control {s.control[0, i]:.0%}"]
+            lines = [f"Governed by {w.name(reg.governed_by)}, control {reg.control:.0%}"]
             if rid in self.hatched:
                 lines.append("Armed groups present")
             return lines
         if self.overlay == "violence":
-            return [f"Violence {s.violence[0, i]:.2f}"]
+            return [f"Violence {reg.violence:.2f}"]
         if self.overlay == "stability":
-            return [f"Stability {s.stability[0, i]:.2f}"]
+            return [f"Stability {reg.stability:.2f}"]
         if self.overlay == "displacement":
-            d = s.displaced[0, i] + s.refugees_out[0, i]
+            d = reg.displaced + reg.fled_abroad
             return [f"Displaced {self.values[rid]:.1%} ({st.strength_text(d)} people)"]
         return []

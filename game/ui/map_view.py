@@ -29,7 +29,6 @@ from game.ui.map_tiles import TileStore
 
 # Names this module has always offered, now defined in the parts.
 from game.ui.map_background import BUDGET  # noqa: E402,F401
-from game.ui.map_forces import AT_HOME, DEPLOYED, IN_TRANSIT, NOT_RAISED  # noqa: E402,F401
 from game.ui.map_labels import LABELS_PER_UNIT, Label  # noqa: E402,F401
 from game.ui.map_raster import TILE, clip_ring  # noqa: E402,F401
 from game.ui.map_style import strength_text  # noqa: E402,F401

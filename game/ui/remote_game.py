@@ -13,8 +13,7 @@ import datetime as dt
 from game.engine import actions as act
 from game.engine.assessment import assess, summary
 from game.engine.game import Result, TurnRecord, indicators_of
-from game.engine.state import initial_state
-from game.engine.views import state_from_dict
+from game.engine.views import blank_state, state_from_dict
 from game.engine.world import build_world
 
 
@@ -29,7 +28,7 @@ class RemoteGame:
         self.client, self.scenario = client, scenario
         self.world = build_world(scenario)
         self.seat: str = client.seat
-        self._template = initial_state(self.world, 1)
+        self._template = blank_state(self.world)
         self.humans = frozenset(client.humans or (self.seat,))
         self.state = self._template
         self.history: list[TurnRecord] = []

@@ -79,7 +79,7 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
 def _ask_organisation(game, actor: str) -> None:
     """Submit the player's request to a security organisation under its strongest article, if allowed."""
     from game.engine.menu import menu_for
-    items = [it for it in menu_for(game.world, game.state, actor) if it.allowed
+    items = [it for it in menu_for(game.world, game.state_for(actor), actor) if it.allowed
              and type(it.action).__name__ == "RequestAssistance" and getattr(it.action, "article", None)
              and getattr(it.action, "framing", None) == "internal_unrest"]
     if items:

@@ -7,7 +7,8 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIScrollingContainer
 
 from game.ui import widgets
-from game.ui.screens.council import pending_requests, vote_status
+from game.engine.views import SeatView, forces, pending_sessions
+from game.ui.screens.council import vote_status
 from game.ui.screens.virtual_list import VirtualList
 from game.ui.widgets import fmt_num, px
 
@@ -98,15 +99,15 @@ class ActionsPanel:
         s = self.screen
         w, st = s.world, s.state
         seen = set()
-        for p in pending_requests(w, st):
-            body = p["body"]
+        for p in pending_sessions(w, st):
+            body = p.body
             if body in seen:
                 continue
             seen.add(body)
             lines = vote_status(w, st, s.session.actor, body)
             if not lines:
                 continue
-            where = f"The {body}" if body in w.org_ids else f"{w.name(p['requester'])}'s plea"
+            where = f"The {body}" if body in w.org_ids else f"{w.name(p.requester)}'s plea"
             self.list.label((0, y, iw, px(20)), where, "kicker")
             y += px(20)
             for text, done in lines:
@@ -168,19 +169,11 @@ class ActionsPanel:
         return y
 
     def _force_label(self, fid: str) -> str:
-        from game.engine.state import AT_HOME, DEPLOYED, IN_TRANSIT
-        w, st = self.screen.world, self.screen.state
-        f = w.f(fid)
-        status = int(st.force_status[0, f])
-        if status == DEPLOYED and st.force_location[0, f] >= 0:
-            where = f"in {w.name(w.region_ids[int(st.force_location[0, f])])}"
-        elif status == IN_TRANSIT:
-            where = "on the move"
-        elif status == AT_HOME:
-            where = "at home"
-        else:
-            where = "not raised"
-        return f"{w.name(fid)}  ·  {fmt_num(st.force_strength[0, f])}  ·  {where}"
+        w = self.screen.world
+        f = next(f for f in forces(w, self.screen.state) if f.id == fid)
+        where = (f"in {w.name(f.at)}" if f.status == "deployed" and f.at else
+                 {"in_transit": "on the move", "at_home": "at home"}.get(f.status, "not raised"))
+        return f"{f.name}  ·  {fmt_num(f.strength)}  ·  {where}"
 
     # --- choices -----------------------------------------------------------------------------
     def set_framing(self, f: str) -> None:
@@ -199,7 +192,7 @@ class ActionsPanel:
         if g.over:
             return
         side, y = s.side, s.content.y - px(6)
-        ap = float(s.state.budget[0, w.a(s.session.actor)])
+        ap = SeatView(g, s.session.actor).action_points()
         widgets.text(surface, getattr(w.actor(s.session.actor), "short_name", None) or w.name(s.session.actor),
                      (side.x + px(14), y), 13, pal.text, bold=True, anchor="bottomleft")
         widgets.text(surface, f"{ap:g} action point{'s' if ap != 1 else ''} left", (side.right - px(14), y), 13,

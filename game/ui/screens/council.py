@@ -5,10 +5,9 @@ when a turn ends or a request is made.
 """
 from __future__ import annotations
 
-import numpy as np
 import pygame
 
-from game.engine.world import LEVELS, TOP_LEVEL
+from game.engine.views import draft_cap, pending_sessions, seat_vote
 from game.ui import widgets
 from game.ui.widgets import px
 
@@ -25,25 +24,9 @@ def rule_line(org) -> str:
     return "Simple majority of those voting."
 
 
-def pending_requests(world, state) -> list[dict]:
-    from game.engine.state import SESSION_SCHEDULED
-    out = []
-    stage = state.req_stage[0]
-    for q, b in zip(*np.nonzero(stage == SESSION_SCHEDULED)):
-        body = world.body_ids[b]
-        turn = int(state.req_session[0, q, b])
-        date = world.date_of_turn(turn) if turn >= 0 else None
-        out.append({"requester": world.actor_ids[q], "body": body, "turn": turn,
-                    "date": date.isoformat() if date else None})
-    return out
-
-
-LEVEL_NAMES = LEVELS          # the toolbox, from the engine: none, statement ... collective defence
-
-
-def _level(i: int) -> str:
-    i = int(i)
-    return LEVEL_NAMES[i].replace("_", " ") if 0 <= i < len(LEVEL_NAMES) else str(i)
+def _name(level: str) -> str:
+    """A measure of the toolbox in words ("fact_finding_mission" -> "fact finding mission")."""
+    return level.replace("_", " ")
 
 
 def vote_status(world, state, viewer: str | None, body: str) -> list[tuple[str, bool]]:
@@ -55,27 +38,24 @@ def vote_status(world, state, viewer: str | None, body: str) -> list[tuple[str, 
         return []
     is_org = body in world.org_ids
     out: list[tuple[str, bool]] = []
-    vote = getattr(state, "human_votes", {}).get((viewer, body))
+    vote = seat_vote(state, viewer, body)
     if is_org:
         if not world.membership[world.o(body), world.a(viewer)]:
             return []
         if vote is None:
             out.append(("You have not voted yet: Actions tab, Council group.", False))
-        elif int(vote[0]) <= 0:
+        elif vote[0] == "none":
             out.append((f"Your vote: {vote[1]} at every level.", True))
         else:
-            out.append((f"Your vote: support up to {_level(vote[0])}, otherwise {vote[1]}.", True))
-        try:
-            prop = int(state.proposal[0, world.b(body)])
-        except (AttributeError, IndexError, KeyError, ValueError):
-            prop = TOP_LEVEL
-        if prop < TOP_LEVEL:
-            out.append((f"On the table: at most {_level(prop)} (a member's proposal).", True))
+            out.append((f"Your vote: support up to {_name(vote[0])}, otherwise {vote[1]}.", True))
+        cap = draft_cap(world, state, body)
+        if cap is not None:
+            out.append((f"On the table: at most {_name(cap)} (a member's proposal).", True))
     elif body == viewer:
         if vote is None:
             out.append(("You have not answered yet: Actions tab, Council group.", False))
         else:
-            out.append((f"Your answer: {'decline' if int(vote[0]) <= 0 else _level(vote[0])}.", True))
+            out.append((f"Your answer: {'decline' if vote[0] == 'none' else _name(vote[0])}.", True))
     return out
 
 
@@ -110,17 +90,17 @@ def _draw_council(surf, game, pal, width: int, viewer) -> int:
             cx += img_w + px(6)
         y = cy + px(32)
     # pending sessions
-    pend = pending_requests(w, game.state_for(viewer))
+    pend = pending_sessions(w, game.state_for(viewer))
     widgets.text(surf, "PENDING", (x, y), 12, pal.accent, bold=True)
     y += px(22)
     if not pend:
         y = widgets.paragraph(surf, "No request awaits a session.", x, y, iw, 13, pal.muted) + px(8)
     for p in pend:
-        body = p["body"]
+        body = p.body
         is_org = body in w.org_ids
-        title = f"{w.name(p['requester'])}'s request to {'the ' + body if is_org else w.name(body)}"
-        when = f"Extraordinary session on {widgets.pretty_date(p['date'])}" if is_org else \
-            f"Answer due {widgets.pretty_date(p['date'])}" if p["date"] else "Awaiting an answer"
+        title = f"{w.name(p.requester)}'s request to {'the ' + body if is_org else w.name(body)}"
+        when = f"Extraordinary session on {widgets.pretty_date(p.date)}" if is_org else \
+            f"Answer due {widgets.pretty_date(p.date)}" if p.date else "Awaiting an answer"
         status = vote_status(w, game.state_for(viewer), viewer, body)
         players = [m for m in game.humans if is_org and w.membership[w.o(body), w.a(m)]]
         secret = ("Each player's vote stays secret until the session has decided; then all are shown together."

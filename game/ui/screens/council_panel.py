@@ -5,6 +5,7 @@ import pygame
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIImage, UIScrollingContainer
 
+from game.engine.views import draft_cap, pending_sessions, seat_vote
 from game.ui.screens.council import render_council
 from game.ui.widgets import px
 
@@ -25,11 +26,11 @@ class CouncilPanel:
     def _key(self, width: int) -> tuple:
         s = self.screen
         g = s.game
-        st = s.state
-        return (g.turn, len(g.decisions()), int((st.req_stage[0] > 0).sum()),
-                tuple(sorted((k, tuple(v)) for k, v in getattr(st, "human_votes", {}).items())),
-                st.proposal[0].tobytes() if hasattr(st, "proposal") else b"",
-                s.session.actor, width)
+        st, w = s.state, s.world
+        pending = tuple(pending_sessions(w, st))
+        return (g.turn, len(g.decisions()), pending,
+                tuple(seat_vote(st, s.session.actor, p.body) for p in pending),
+                tuple(draft_cap(w, st, b) for b in w.org_ids), s.session.actor, width)
 
     def build(self, rect: pygame.Rect):
         """A scrolling container in ``rect`` holding the picture; returns the container."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pygame
 
-from game.engine.state import DEPLOYED
+from game.engine.views import region
 from game.ui import widgets
 from game.ui.widgets import fmt_num, px
 
@@ -39,19 +39,18 @@ class RegionPanel:
 
     def _draw_region(self, surface, rid: str) -> None:
         pal, r = self.screen.app.palette, self.rect
-        w, st = self.screen.world, self.screen.state
-        i = w.r(rid)
-        owner = w.actor_ids[int(w.region_country[i])]
+        w = self.screen.world
+        reg = region(w, self.screen.state, rid)
+        owner = reg.governed_by
         widgets.text(surface, "REGION", (r.x, r.y), 11, pal.accent, bold=True)
-        widgets.text(surface, w.region(rid).name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
+        widgets.text(surface, reg.name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
         colour = widgets.hex_colour(w.actor(owner).colour, pal.faint)
         widgets.chip(surface, w.name(owner), (r.x, r.y + px(44)), colour, 11)
-        widgets.text(surface, f"population {fmt_num(float(st.population[0, i]))}", (r.right, r.y + px(46)), 12,
+        widgets.text(surface, f"population {fmt_num(reg.population)}", (r.right, r.y + px(46)), 12,
                      pal.muted, anchor="topright")
         y = r.y + px(72)
-        for label, v, good_high in [("Violence", float(st.violence[0, i]), False),
-                                    ("Stability", float(st.stability[0, i]), True),
-                                    ("Government control", float(st.control[0, i]), True)]:
+        for label, v, good_high in [("Violence", reg.violence, False), ("Stability", reg.stability, True),
+                                    ("Government control", reg.control, True)]:
             widgets.text(surface, label, (r.x, y), 12, pal.muted)
             bar = pygame.Rect(r.x + px(130), y + px(5), r.w - px(170), px(8))
             pygame.draw.rect(surface, pal.panel2, bar, border_radius=px(4))
@@ -60,13 +59,12 @@ class RegionPanel:
             pygame.draw.rect(surface, col, (bar.x, bar.y, max(2, int(bar.w * min(1, v))), bar.h), border_radius=px(4))
             widgets.text(surface, f"{v:.2f}", (r.right, y), 12, pal.text, anchor="topright")
             y += px(22)
-        stats = f"Deaths {fmt_num(st.casualties[0, i])}  ·  displaced {fmt_num(st.displaced[0, i])}  ·  " \
-                f"fled abroad {fmt_num(st.refugees_out[0, i])}"
+        stats = f"Deaths {fmt_num(reg.deaths)}  ·  displaced {fmt_num(reg.displaced)}  ·  " \
+                f"fled abroad {fmt_num(reg.fled_abroad)}"
         widgets.text(surface, stats, (r.x, y + px(4)), 12, pal.text)
-        forces = [w.name(f) for k, f in enumerate(w.force_ids)
-                  if int(st.force_location[0, k]) == i and int(st.force_status[0, k]) == DEPLOYED]
-        if forces:
-            widgets.paragraph(surface, "Forces here: " + ", ".join(forces), r.x, y + px(24), r.w, 12, pal.muted)
+        if reg.forces_here:
+            widgets.paragraph(surface, "Forces here: " + ", ".join(w.name(f) for f in reg.forces_here), r.x,
+                              y + px(24), r.w, 12, pal.muted)
 
     def _draw_player(self, surface) -> None:
         pal, r = self.screen.app.palette, self.rect

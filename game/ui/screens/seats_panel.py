@@ -7,7 +7,7 @@ from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIScrollingContainer
 
 from game.ui import widgets
-from game.ui.screens.council import pending_requests
+from game.engine.views import pending_sessions
 from game.ui.screens.virtual_list import VirtualList
 from game.ui.widgets import px
 
@@ -63,11 +63,11 @@ class SeatsPanel:
         y += px(12)
         self.list.label((0, y, iw, px(24)), "SESSIONS AND PLEAS PENDING", "kicker")
         y += px(28)
-        pend = pending_requests(s.world, s.state)
+        pend = pending_sessions(s.world, s.state)
         for p in pend or [None]:
             text = ("No request awaits a session." if p is None else
-                    f"{s.world.name(p['requester'])}'s request to {p['body']}: "
-                    f"{widgets.pretty_date(p['date']) if p['date'] else 'awaiting an answer'}")
+                    f"{s.world.name(p.requester)}'s request to {p.body}: "
+                    f"{widgets.pretty_date(p.date) if p.date else 'awaiting an answer'}")
             for line in widgets.wrap(text, widgets.font(14), iw - px(8)):
                 self.list.label((0, y, iw, px(24)), line, None if p else "muted")
                 y += px(24)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.views import region_figures
 from game.ui import widgets
 from game.ui.widgets import px
 
@@ -78,7 +79,7 @@ class FallbackMap:
             b = pygame.Rect(self.rect.x + px(30) + (i % cols) * (bw + 8) + self.offset[0],
                             self.rect.y + px(80) + (i // cols) * (bh + 8) + self.offset[1], bw, bh)
             self._boxes[rid] = b
-            v = float(self.state.violence[0, i]) if self.state is not None else 0
+            v = float(region_figures(self.state)["violence"][i]) if self.state is not None else 0
             pygame.draw.rect(surface, (60 + int(150 * v), 50, 50), b, border_radius=4)
             if rid in (self.hovered, self.selected):
                 pygame.draw.rect(surface, (230, 200, 90), b, 2, border_radius=4)

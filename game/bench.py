@@ -161,7 +161,8 @@ def bench_main(quick: bool = False) -> int:
     for title, part in (("Engine", lambda: engine_bench(quick)), ("Batches", lambda: batch_bench(quick)),
                         ("Decision model", calibrate_bench),
                         ("Scenario validation", validation_bench),
-                        ("Interface", ui_bench)):
+                        ("Interface", ui_bench),
+                        ("Network", network_bench)):
         print(title)
         try:
             lines = part()
@@ -173,3 +174,12 @@ def bench_main(quick: bool = False) -> int:
     missed = sum(not ok for _, ok in results)
     print(f"{len(results) - missed} of {len(results)} targets met")
     return 0 if missed == 0 else 1
+
+
+def network_bench() -> list[tuple[str, bool]]:
+    """A host and six clients on localhost (one process): from the last seat's ready to every client
+    holding the next turn's view (issue 11: within 100 ms)."""
+    from game.net.latency import measure_turn_latency
+    m = measure_turn_latency(turns=10)
+    return [_line("network: a resolved turn reaches six clients, median", m["median_ms"], 100, "ms"),
+            _line("network: a resolved turn reaches six clients, worst of 10", m["max_ms"], 250, "ms")]

@@ -1,4 +1,4 @@
-"""Command line: play (default), run, validate, schema, new, screenshot, bench.
+"""Command line: play (default), run, validate, schema, new, screenshot, bench, host and join (game/net_cli.py).
 
 Bad input never ends in a traceback: one clear message on stderr and a non-zero exit.
 Exit statuses are the same in every command: 0 done, 1 a scenario (or save) has errors,
@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from game.batch_cli import add_parsers as add_batch_parsers
     add_batch_parsers(sub, _seed, _positive)          # batch, sweep
+    from game.net_cli import add_parsers as add_net_parsers
+    add_net_parsers(sub, _seed)                        # host, join
 
     bench = sub.add_parser("bench", help="measure speed and memory against the targets")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions")
@@ -186,6 +188,9 @@ def _dispatch(command: str, args) -> int:
     if command in ("batch", "sweep"):
         from game.batch_cli import batch_main, sweep_main
         return batch_main(args) if command == "batch" else sweep_main(args)
+    if command in ("host", "join"):
+        from game.net_cli import host_main, join_main
+        return host_main(args) if command == "host" else join_main(args)
     if command == "bench":
         from game.bench import bench_main
         return bench_main(quick=args.quick)

@@ -105,6 +105,8 @@ class Session:
     instructor: bool = False        # an instructor (white cell) sits at this game: F9 opens the console
     paused: bool = False            # the instructor paused the game: no seat can end its turn
     public: bool = False            # the screen shows the public view (the projector), no seat's own
+    host: object = None             # a network game's GameHost, when this window is its host
+    host_changed: bool = False      # set from the host's thread: the game changed, redraw
 
     @property
     def actor(self) -> str | None:
@@ -285,9 +287,10 @@ class App:
 
     # --- the game session ------------------------------------------------------------
     def start_game(self, loaded, ref: str, humans: list[str], seed: int = 0, game=None,
-                   seat: str | None = None, instructor: bool = False) -> None:
+                   seat: str | None = None, instructor: bool = False, host=None) -> None:
         """Start (or, with ``game``, resume) a game; ``seat`` is the human seat whose turn it is;
-        ``instructor``: an instructor (white cell) sits at the game as well."""
+        ``instructor``: an instructor (white cell) sits at the game as well; ``host``: the window is a
+        network game's host (a public view of ``host.game``)."""
         from game.engine.game import Game
         from game.ui.screens.game import GameScreen
         if game is None:
@@ -295,6 +298,7 @@ class App:
         order = [a for a in game.world.actor_ids if a in set(humans)]
         self.session = Session(loaded, ref, game, order, order.index(seat) if seat in order else 0, seed)
         self.session.instructor = bool(instructor)
+        self.session.host = host
         self.session.mark_saved()
         if len(order) > 1:      # hot-seat: the game's widgets are built when the first player takes the seat
             from game.ui.screens.handover import HandoverScreen
@@ -315,6 +319,16 @@ class App:
         self.session = Session(LoadedScenario(scenario, None, []), scenario.id, game, [client.seat])
         self.session.mark_saved()
         self.replace(GameScreen(self))
+
+    def start_host(self, host) -> None:
+        """The network host's window: the public view of the host's game, with the instructor's console."""
+        self.start_game(host.loaded, host.scenario_ref, [], host.game.seed, game=host.game, instructor=True,
+                        host=host)
+        session = self.session
+
+        def changed(_host) -> None:
+            session.host_changed = True
+        host.listeners.append(changed)
 
     def reload_scenario(self) -> None:
         """F5: reload the scenario file from disk and restart it; keep the game if broken."""
@@ -344,7 +358,7 @@ class App:
         """The scenario's rolling autosave (at every End Turn); a failure is shown, never raised."""
         from game.ui.saves import write_autosave
         s = self.session
-        if s is None or not s.game.humans or getattr(s.game, "remote", False):   # the host saves a network game
+        if s is None or not s.game.humans or getattr(s.game, "remote", False) or s.host is not None:   # the host saves
             return
         try:
             write_autosave(s.game, str(s.loaded.path or s.ref), s.actor, s.instructor)

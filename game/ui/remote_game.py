@@ -117,6 +117,12 @@ class RemoteGame:
         """A client cannot run the turn: it says it is ready; the host resolves the turn."""
         self.client.ready()
 
+    def link(self) -> str:
+        """The connection to the host: "ok", "reconnecting" or "closed" (the host ended it, or gave the seat away)."""
+        if getattr(self.client, "stopped", False) and not self.over:
+            return "closed"
+        return "ok" if getattr(self.client, "connected", True) else "reconnecting"
+
     def poll(self) -> bool:
         """True when the host sent a new view (and the game now shows it)."""
         if self.client.poll():

@@ -128,6 +128,12 @@ class GameScreen(Screen):
     def update(self, dt: float) -> None:
         if getattr(self.game, "remote", False):
             self._follow_host()
+        elif self.session.host is not None and self.session.host_changed:    # a network host's window
+            self.session.host_changed = False
+            self.changed()
+            if self.game.over:
+                self.app.end_and_debrief()
+                return
         if self.root is None or not self.root.visible:
             return      # hidden (hand-over, dialogs): rebuild when shown again
         rebuilt = False
@@ -267,6 +273,16 @@ class GameScreen(Screen):
     def _follow_host(self) -> None:
         """A networked seat: take the host's new view; when the turn has moved on, say what it brought."""
         g = self.game
+        link = g.link()
+        if link != getattr(self, "_link", "ok"):
+            self._link = link
+            if link == "closed":
+                self.app.message("This laptop has left the game", getattr(g.client, "error", None) or
+                                 "The host closed the connection (the instructor may have given the seat to another "
+                                 "laptop or to the computer).")
+            else:
+                self.app.toast("Connection to the host lost: reconnecting…" if link == "reconnecting" else
+                               "Connected to the host again.", "warning" if link == "reconnecting" else "info", 6)
         turn, decided = g.turn, len(g.decisions())
         try:
             if not g.poll():

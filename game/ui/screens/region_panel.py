@@ -36,6 +36,10 @@ class RegionPanel:
                                        "the Council tab show them together.", r.x, r.y + px(48), r.w, 12, pal.muted)
         done = sum(1 for a in g.humans if a in g.ready)
         widgets.text(surface, f"{done} of {len(g.humans)} seats have ended this turn", (r.x, y + px(6)), 12, pal.text)
+        host = self.screen.session.host
+        if host is not None:
+            widgets.text(surface, f"Join: {host.address}   code {host.code}", (r.x, y + px(28)), 15, pal.accent,
+                         bold=True, max_width=r.w)
 
     def _draw_region(self, surface, rid: str) -> None:
         pal, r = self.screen.app.palette, self.rect

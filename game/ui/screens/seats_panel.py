@@ -19,7 +19,7 @@ def seat_lines(game, connected=None) -> list[tuple[str, str]]:
     for a in sorted(game.humans, key=game.world.actor_ids.index):
         status = "turn ended" if a in game.ready else "deciding…"
         if connected is not None and a not in connected:
-            status += "  ·  no laptop connected"
+            status += "  ·  no laptop"
         out.append((game.world.name(a), status))
     return out
 
@@ -50,9 +50,18 @@ class SeatsPanel:
         connected = host.connected_seats() if host is not None else None
         self.list.label((0, y, iw, px(24)), "SEATS", "kicker", oid="seats_kicker")
         y += px(28)
-        for name, status in seat_lines(s.game, connected):
+        for seat, (name, status) in zip(sorted(s.game.humans, key=s.world.actor_ids.index),
+                                        seat_lines(s.game, connected)):
             self.list.label((0, y, iw, px(26)), f"{name}: {status}", None)
             y += px(30)
+            if host is not None:                  # the instructor's say over a seat whose laptop is gone
+                bw = (iw - px(8)) // 2
+                self.list.button((0, y, bw, px(32)), "Computer plays it", lambda a=seat: self._to_computer(a),
+                                 oid=f"seat_ai_{seat}", tip=f"The computer plays {name} from now on; its laptop "
+                                 "is disconnected")
+                self.list.button((bw + px(8), y, bw, px(32)), "Free the seat", lambda a=seat: self._free(a),
+                                 oid=f"seat_free_{seat}", tip=f"Another laptop may join as {name} with the code")
+                y += px(40)
         waiting = s.game.waiting_for()
         hint = ("Every seat has ended its turn: End turn runs it." if not waiting else
                 "The turn runs when every seat has ended it, or when you end it now; what a seat left open "
@@ -75,6 +84,17 @@ class SeatsPanel:
         sc.set_scrollable_area_dimensions((iw, max(y, rect.h - 4)))
         self.materialise(force=True)
         return sc
+
+    def _to_computer(self, seat: str) -> None:
+        self.screen.session.host.hand_to_ai(seat)
+        self.screen.app.toast(f"The computer now plays {self.screen.world.name(seat)}.")
+        self.dirty = True
+
+    def _free(self, seat: str) -> None:
+        self.screen.session.host.hand_over(seat)
+        self.screen.app.toast(f"{self.screen.world.name(seat)}'s seat is free: the next laptop to join it with the "
+                              "code takes it.")
+        self.dirty = True
 
     def materialise(self, force: bool = False) -> None:
         self.list.materialise(self.rect.h, force)

@@ -3,8 +3,9 @@
 The file is the same as the game's own saves (``game/ui/saves.py``: the action log, the seed, the
 scenario reference and its content hash, written atomically with fsync); this module adds writing
 to a path of the user's choosing and loading a save *as played*: a finished game is replayed
-through its last turn, and a scenario that changed only in what does not affect play (its teaching
-material, its historical record, its texts and sources) is accepted with a note.
+through its last turn, a game played at a classroom pace is replayed at that pace, and a scenario
+that changed only in what does not affect play (its teaching material, its historical record, its
+texts and sources) is accepted with a note.
 
 Nothing here imports pygame (``game/ui/saves.py`` does not either).
 """

@@ -16,7 +16,7 @@ import numpy as np
 
 from game.engine.procedure import _outcome, schedule_request, transit_days
 from game.engine.state import ANSWERED, AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
-from game.engine.world import FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, STATE_KINDS, World
+from game.engine.world import FRAMINGS, INTEREST_KEYS, LEVEL_OF, LEVELS, OUTCOMES, STATE_KINDS, World
 
 ACTION_TYPES: dict[str, type["Action"]] = {}
 
@@ -698,27 +698,86 @@ class Ceasefire(Action):
 INSTRUCTOR = "INSTRUCTOR"      # the reserved actor id of the instructor's seat (plays no state)
 ADJUSTABLE = ("violence", "stability", "tension", "control")
 MAX_NEWS = 300
+NEWS_ITEM = "instructor_news"           # ``state.taken`` kind: the instructor published this text
+WITHDRAWN = "instructor_withdrawn"      # ``state.taken`` kind: the instructor withdrew this text
 
 
 @dataclass(frozen=True)
 class InstructorAction(Action):
     """A change the instructor makes to the game: free, never refused for action points, logged
-    with ``"by": "instructor"`` so that it is in the save, the replay and the audit trail."""
+    with ``"by": "instructor"`` so that it is in the save, the replay and the audit trail.
+
+    An action that changes the world (an interest weight, a tie) replaces the world's array with an
+    adjusted copy, never changes it in place (arrays are shared by reference); ``changes_world``
+    marks it, so that a game can rebuild what it derived from the world (its computer players)."""
 
     base_cost = 0.0
+    changes_world: ClassVar[bool] = False
 
     def validate(self, world: World, state: State) -> Verdict:
         none = np.zeros(state.runs, dtype=bool)
         if self.actor != INSTRUCTOR:
             return Verdict(none, "Only the instructor's seat can do this.")
         try:
-            self.check(world, state)
+            extra = self.check(world, state)
         except Refused as why:
             return Verdict(none, str(why))
-        return Verdict(np.ones(state.runs, dtype=bool))
+        return Verdict(np.ones(state.runs, dtype=bool) if extra is None else extra.copy())
 
     def perform(self, world, state, mask, rng, humans=frozenset()) -> str:
         return self.apply(world, state, mask, rng, humans)
+
+
+def _number(value, low: float, high: float) -> bool:
+    """A finite number (not a bool) from ``low`` to ``high``."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and low <= value <= high)
+
+
+def _check_news(state: State, text) -> None:
+    """Refuse a news item that is empty, too long, or one the instructor has withdrawn."""
+    _need(isinstance(text, str) and bool(text.strip()), "Write the news item first.")
+    _need(len(text) <= MAX_NEWS, f"A news item has at most {MAX_NEWS} characters.")
+    _need(text.strip() not in withdrawn_news(state),
+          "You withdrew a news item with this text: word it differently to publish it again.")
+
+
+def _actor_id(world: World, actor_id) -> str:
+    _need(isinstance(actor_id, str) and actor_id in world.actor_ids, f"There is no actor '{actor_id}' in this scenario.")
+    return actor_id
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def interest_words(key: str) -> str:
+    """An interest key in words: ``non_interference`` -> "non-interference"."""
+    return key.replace("non_", "non-").replace("_", " ")
+
+
+def _texts(state: State, kind: str) -> frozenset[str]:
+    """The instructor's news texts marked ``kind`` (NEWS_ITEM or WITHDRAWN) in run 0."""
+    return frozenset(t for (a, k, t), m in state.taken.items() if a == INSTRUCTOR and k == kind and t and m[0])
+
+
+def withdrawn_news(state: State) -> frozenset[str]:
+    """The texts of the news items the instructor has withdrawn from the seats."""
+    return _texts(state, WITHDRAWN)
+
+
+def news_marks(entry: dict, withdrawn: frozenset[str]) -> dict:
+    """Who may read the news item drawn from a decisions-phase ``entry``: ``{"to": [ids]}`` for a
+    briefing to some seats; ``{"hidden": True}`` for an instructor's item since withdrawn and for the
+    withdrawal itself (the instructor's own record); ``{}`` for public news."""
+    action = entry.get("action") or {}
+    marks = {"to": list(action["to"])} if action.get("to") else {}
+    kind = action.get("kind")
+    if entry.get("by") == "instructor" and (
+            kind == InstructorWithdraw.kind
+            or (kind in (InstructorInject.kind, InstructorBrief.kind) and str(action.get("text", "")).strip() in withdrawn)):
+        marks["hidden"] = True
+    return marks
 
 
 @dataclass(frozen=True)
@@ -732,15 +791,17 @@ class InstructorInject(InstructorAction):
     help: ClassVar[str] = "The instructor fires one of the scenario's events now, or writes a news item."
 
     def check(self, world, state):
-        _need(bool(self.event) != bool(self.text.strip()), "Inject either one of the scenario's events or a news item.")
+        _need(bool(self.event) != (isinstance(self.text, str) and bool(self.text.strip())),
+              "Inject either one of the scenario's events or a news item.")
         if self.event:
             _need(any(e.id == self.event for e in world.scenario.events),
                   f"There is no event '{self.event}' in this scenario.")
         else:
-            _need(len(self.text) <= MAX_NEWS, f"A news item has at most {MAX_NEWS} characters.")
+            _check_news(state, self.text)
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         if not self.event:
+            state.mark_taken(INSTRUCTOR, NEWS_ITEM, self.text.strip(), mask)
             return f"Instructor's news: {self.text.strip()}"
         from game.engine.events import apply_effects  # local: events imports actions
         e = next(i for i, ev in enumerate(world.scenario.events) if ev.id == self.event)
@@ -750,6 +811,51 @@ class InstructorInject(InstructorAction):
         apply_effects(world, state, event.effects, mask, rng, news=news, humans=humans, event_id=event.id)
         said = " ".join(n["text"] for n in news)
         return f"Instructor's inject: {event.title}." + (f" {said}" if said else "")
+
+
+@dataclass(frozen=True)
+class InstructorBrief(InstructorAction):
+    """A private briefing: a news item that only the seats in ``to`` (and the instructor) may read."""
+
+    text: str = ""
+    to: tuple[str, ...] = ()
+    kind: ClassVar[str] = "instructor_brief"
+    label: ClassVar[str] = "Brief"
+    help: ClassVar[str] = "The instructor sends a news item to chosen seats only."
+
+    def __post_init__(self):
+        if isinstance(self.to, list):      # a save's JSON list
+            object.__setattr__(self, "to", tuple(self.to))
+
+    def check(self, world, state):
+        _check_news(state, self.text)
+        _need(isinstance(self.to, tuple) and len(self.to) > 0, "Choose at least one seat to brief.")
+        for a in self.to:
+            _actor_id(world, a)
+        _need(len(set(self.to)) == len(self.to), "A seat is named twice among those briefed.")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        state.mark_taken(INSTRUCTOR, NEWS_ITEM, self.text.strip(), mask)
+        return f"Instructor's briefing to {_and([world.name(a) for a in self.to])} only: {self.text.strip()}"
+
+
+@dataclass(frozen=True)
+class InstructorWithdraw(InstructorAction):
+    """Withdraw a news item or briefing the instructor published (``text``): the seats no longer see it."""
+
+    text: str = ""
+    kind: ClassVar[str] = "instructor_withdraw"
+    label: ClassVar[str] = "Withdraw"
+    help: ClassVar[str] = "The instructor withdraws a news item of theirs from the seats."
+
+    def check(self, world, state):
+        text = self.text.strip() if isinstance(self.text, str) else ""
+        _need(text in _texts(state, NEWS_ITEM), "The instructor has published no news item with this text.")
+        _need(text not in withdrawn_news(state), "This news item is already withdrawn.")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        state.mark_taken(INSTRUCTOR, WITHDRAWN, self.text.strip(), mask)
+        return f"Instructor withdraws the news item “{self.text.strip()}” from the seats."
 
 
 @dataclass(frozen=True)
@@ -766,8 +872,7 @@ class InstructorAdjust(InstructorAction):
     def check(self, world, state):
         _need(self.region in world.region_ids, f"There is no region '{self.region}' in this scenario.")
         _need(self.figure in ADJUSTABLE, f"Only {', '.join(ADJUSTABLE)} can be adjusted.")
-        _need(isinstance(self.add, (int, float)) and not isinstance(self.add, bool) and math.isfinite(self.add)
-              and 0 < abs(self.add) <= 1, "The change must be a number between -1 and 1, not 0.")
+        _need(_number(self.add, -1, 1) and self.add != 0, "The change must be a number between -1 and 1, not 0.")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         arr = getattr(state, self.figure)
@@ -776,3 +881,89 @@ class InstructorAdjust(InstructorAction):
         way = "raises" if self.add > 0 else "lowers"
         return (f"Instructor {way} {self.figure} in {world.name(self.region)} by {abs(self.add):g} "
                 f"(now {float(arr[0, r]):.2f}).")
+
+
+@dataclass(frozen=True)
+class InstructorInterest(InstructorAction):
+    """Set the weight (0 to 1) an actor gives one of its interests (``world.interests``)."""
+
+    of: str = ""
+    interest: str = ""
+    weight: float = 0.5
+    kind: ClassVar[str] = "instructor_interest"
+    label: ClassVar[str] = "Set an interest"
+    help: ClassVar[str] = "The instructor sets how much an actor cares about one of its interests."
+    changes_world: ClassVar[bool] = True
+
+    def check(self, world, state):
+        _actor_id(world, self.of)
+        _need(self.interest in INTEREST_KEYS,
+              f"'{self.interest}' is not an interest; the interests are {', '.join(INTEREST_KEYS)}.")
+        _need(_number(self.weight, 0, 1), "An interest's weight is a number from 0 to 1.")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        a, k = world.a(self.of), INTEREST_KEYS.index(self.interest)
+        was = float(world.interests[a, k])
+        interests = world.interests.copy()
+        interests[a, k] = self.weight
+        interest_of = list(world.interest_of)
+        interest_of[a] = {**interest_of[a], self.interest: float(self.weight)}
+        world.interests, world.interest_of = interests, interest_of
+        return (f"Instructor sets {world.name(self.of)}'s weight on {interest_words(self.interest)} "
+                f"from {was:.2f} to {float(self.weight):.2f} (0 indifferent, 1 vital).")
+
+
+@dataclass(frozen=True)
+class InstructorTie(InstructorAction):
+    """Set how ``of`` regards ``towards`` (``world.ties[of, towards]``, -1 hostile to 1 close ally).
+
+    Ties are directed, as the model reads them: a member weighs a crisis by its own tie to the state."""
+
+    of: str = ""
+    towards: str = ""
+    value: float = 0.0
+    kind: ClassVar[str] = "instructor_tie"
+    label: ClassVar[str] = "Set a tie"
+    help: ClassVar[str] = "The instructor sets how one actor regards another, from -1 (hostile) to 1 (close ally)."
+    changes_world: ClassVar[bool] = True
+
+    def check(self, world, state):
+        _actor_id(world, self.of)
+        _actor_id(world, self.towards)
+        _need(self.of != self.towards, "An actor's tie to itself is always 1.")
+        _need(_number(self.value, -1, 1), "A tie is a number from -1 (hostile) to 1 (close ally).")
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        a, b = world.a(self.of), world.a(self.towards)
+        was = float(world.ties[a, b])
+        ties = world.ties.copy()
+        ties[a, b] = self.value
+        world.ties = ties
+        return (f"Instructor sets {world.name(self.of)}'s tie to {world.name(self.towards)} from {was:+.2f} "
+                f"to {float(self.value):+.2f} (-1 hostile, 1 close ally).")
+
+
+@dataclass(frozen=True)
+class InstructorBorder(InstructorAction):
+    """Open or close ``country``'s border with ``neighbour`` on the instructor's say, as ``SetBorder``
+    does when the state itself decides (one side of the border: each state keeps its own)."""
+
+    country: str = ""
+    neighbour: str = ""
+    open: bool = False
+    kind: ClassVar[str] = "instructor_border"
+    label: ClassVar[str] = "Open or close a border"
+    help: ClassVar[str] = "The instructor has a state open or close its border with a neighbour."
+
+    def _rule(self) -> SetBorder:
+        return SetBorder(self.country, neighbour=self.neighbour, open=self.open)
+
+    def check(self, world, state):
+        _actor_id(world, self.country)
+        _need(world.actor(self.country).kind in STATE_KINDS, f"{world.name(self.country)} is not a state: it has no border to close.")
+        _need(isinstance(self.open, bool), "Say whether the border opens (true) or closes (false).")
+        return self._rule().check(world, state)
+
+    def apply(self, world, state, mask, rng, humans=frozenset()):
+        text = self._rule().apply(world, state, mask, rng)
+        return f"On the instructor's say, {text[:-1]} (it was {'closed' if self.open else 'open'})."

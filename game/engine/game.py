@@ -8,6 +8,7 @@ save, the replay and the audit trail.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,8 +43,9 @@ class TurnRecord:
     phases: dict = field(default_factory=dict)
     indicators: dict = field(default_factory=dict)
 
-    def news(self) -> list[dict]:
-        """Dated news items for the feed, in the order they happened."""
+    def news(self, withdrawn: frozenset[str] = frozenset()) -> list[dict]:
+        """Dated news items for the feed, in the order they happened; an item may carry ``to`` (a
+        briefing for some seats) or ``hidden`` (withdrawn by the instructor: ``withdrawn`` texts)."""
         out = []
         for item in self.phases.get("events", {}).get("items", []):
             for n in item["news"]:
@@ -51,9 +53,8 @@ class TurnRecord:
         decisions = self.phases.get("decisions", {})
         for a in decisions.get("actions", []):
             if a["ok"] or a.get("by") in ("human", "remote"):     # a seat's order that could not be carried out is news
-                to = (a.get("action") or {}).get("to")
                 out.append({"date": self.date, "text": a["text"], "severity": "info" if a["ok"] else "warning",
-                            "kind": "action", **({"to": list(to)} if to else {})})
+                            "kind": "action", **act.news_marks(a, withdrawn)})
         for seat in decisions.get("left_open", []):
             out.append({"date": self.date, "severity": "warning", "kind": "left_open",
                         "text": left_open_sentence(seat)})
@@ -157,6 +158,8 @@ class Game:
             {"actor": action.actor, "kind": action.kind, "by": by, "ok": True, "text": text,
              "action": action.to_dict()})
         self._seat_states.clear()          # every seat sees the instructor's change under its own orders
+        if getattr(action, "changes_world", False):       # the computer players read interests and ties
+            self.ai = AIPlayer(self.world, [a for a in self.world.actor_ids if a not in self.humans])
         return Result(True, text)
 
     def _give_order(self, action: act.Action, by: str) -> Result:
@@ -194,8 +197,11 @@ class Game:
         if not self._turn_snapshot_actions:
             return False
         keep = self._turn_snapshot_actions[:-1]
-        state, rng, record, log_length = self._turn_snapshot
+        state, rng, record, log_length, world = self._turn_snapshot
         self.state, self.rng = state.copy(), self._clone_rng(rng)
+        if any(getattr(self.world, k) is not v for k, v in vars(world).items()):   # the instructor changed the world
+            self.world = copy.copy(world)
+            self.ai = AIPlayer(self.world, [a for a in self.world.actor_ids if a not in self.humans])
         self._current = TurnRecord(record.turn, record.date, _deep(record.phases), dict(record.indicators))
         # drop this turn's log entries after the snapshot and replay the kept actions
         self.log = self.log[:log_length]
@@ -266,9 +272,12 @@ class Game:
         return indicators_of(self.world, self.state, run)
 
     def news(self) -> list[dict]:
+        """Every news item of the game so far, with its ``to`` and ``hidden`` marks (views.news_for
+        filters them for a seat)."""
+        withdrawn = act.withdrawn_news(self.state)
         out = []
         for rec in self.history + ([self._current] if not self.over else []):
-            out.extend(rec.news())
+            out.extend(rec.news(withdrawn))
         return out
 
     def decisions(self) -> list[dict]:
@@ -320,7 +329,7 @@ class Game:
         computer (a choice an event put to a seat that the computer now plays is answered as the
         computer answers it: by the options' weights, per run)."""
         g = Game.__new__(Game)
-        g.scenario, g.world = self.scenario, self.world
+        g.scenario, g.world = self.scenario, copy.copy(self.world)   # an instructor's later change stays in one game
         g.seed, g.humans, g.narrate, g.keep_undo = int(seed), frozenset(humans), False, False
         g.rng = np.random.Generator(np.random.PCG64(g.seed))
         g.state = self.state.take(np.zeros(int(runs), dtype=np.int64))
@@ -385,7 +394,8 @@ class Game:
         self._current.phases["events"] = {"items": items}
         self._turn_snapshot_actions: list[act.Action] = []
         if self.humans and self.keep_undo and not self.simultaneous:  # undo needs the state as the turn began; AI-only games skip the copy
-            self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log))
+            self._turn_snapshot = (s.copy(), self._clone_rng(self.rng), self._current, len(self.log),
+                                   copy.copy(self.world))
             self._current = TurnRecord(self._current.turn, self._current.date,
                                        {k: _deep(v) for k, v in self._current.phases.items()})
 

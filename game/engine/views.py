@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from game.engine.actions import withdrawn_news
 from game.engine.state import AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State, initial_state
 from game.engine.world import LEVELS, TOP_LEVEL
 
@@ -87,6 +88,7 @@ def news_for(game, viewer: str | None) -> list[dict]:
     decided: dict[str, list[int]] = {}
     for p in game.decisions():
         decided.setdefault(p["body"], []).append(int(p["turn"]))
+    withdrawn = withdrawn_news(game.state)
     out = []
     for rec in game.history + ([game.current] if not game.over else []):
         secret = []
@@ -97,7 +99,7 @@ def news_for(game, viewer: str | None) -> list[dict]:
             body = (a.get("action") or {}).get("body") or a.get("actor")   # an answer is the answering state's
             if not any(t >= rec.turn for t in decided.get(body, [])):
                 secret.append(a.get("text"))
-        for n in rec.news():
+        for n in rec.news(withdrawn):
             if n["kind"] == "action" and n["text"] in secret:
                 secret.remove(n["text"])
             elif may_read(n, viewer):
@@ -251,6 +253,11 @@ def draft_cap(world, state: State, body: str) -> str | None:
     """The strongest measure a member's proposal leaves on the table for ``body``'s session, or None."""
     cap = int(state.proposal[0, world.b(body)])
     return LEVELS[cap] if cap < TOP_LEVEL else None
+
+
+def border_is_open(world, state: State, country: str, neighbour: str) -> bool:
+    """Whether ``country`` keeps its side of the border with ``neighbour`` open."""
+    return bool(state.border_open[0, world.a(country), world.a(neighbour)])
 
 
 def blank_state(world) -> State:

@@ -411,6 +411,8 @@ def cross_check(sc: Scenario | None, data: dict, loaded: LoadedYaml, origins: di
                     c.report(("teaching", "questions", j, key), f"the question's {key} {day} is outside the scenario "
                              f"({v.start_date} to {v.end_date}): the game never reaches it", "warning",
                              "question-outside")
+        if teaching.classroom_pace is not None:
+            _check_pace(c, v, teaching.classroom_pace)
     # warnings on the whole
     for i, s in _each(v.sources):
         from_library = c.origins.get(("sources", i)) is not None and c.origins[("sources", i)][0] is not loaded
@@ -640,6 +642,24 @@ def _check_missing_neighbours(c: _Checker, v: _View) -> None:
                 c.report(loc, f"{m.label(r.id)} borders {m.label(n)} on the map, but neither lists the other in "
                          "`neighbours`: violence, refugees and fighters will not cross there; add it",
                          "warning", "missing-neighbour")
+
+
+def _check_pace(c, v: _View, pace) -> None:
+    """A classroom pace has turns no shorter than the scenario's, ends within it, and gives fewer turns."""
+    here = ("teaching", "classroom_pace")
+    if pace.turn_days < v.turn_days:
+        c.report(here + ("turn_days",), f"the classroom pace's turns ({pace.turn_days} days) are shorter than the "
+                 f"scenario's ({v.turn_days} days): a classroom pace has fewer, longer turns")
+        return
+    end = pace.end_date or v.end_date
+    if pace.end_date is not None and not v.start_date <= pace.end_date <= v.end_date:
+        c.report(here + ("end_date",), f"the classroom pace's end_date {pace.end_date} is outside the scenario "
+                 f"({v.start_date} to {v.end_date})")
+        return
+    normal, paced = _last_turn(v), (end - v.start_date).days // pace.turn_days + 1
+    if paced >= normal:
+        c.report(here, f"the classroom pace gives {paced} turns, the scenario's own pace {normal}: give longer "
+                 "turns (`turn_days`) or an earlier `end_date`")
 
 
 def _last_turn(v: _View) -> int | None:

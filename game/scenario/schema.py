@@ -514,14 +514,27 @@ class SuggestedMinutes(Strict):
     debrief: int = Field(ge=0, le=600, description="Minutes of debrief: the debrief screen, the report, the questions.")
 
 
+class ClassroomPace(Strict):
+    """A pace that fits a lesson: fewer, longer turns (and perhaps a shorter span), with suggested
+    minutes per turn. The roles screen offers it; each event still happens in the turn that holds
+    its day, with the same daily chance. The model and the historical check keep the scenario's own
+    pace. A teaching choice, not a fact."""
+
+    turn_days: int = Field(ge=1, le=31, description="Days per turn at the classroom pace (at least the scenario's own `turn_days`).")
+    end_date: dt.date | None = Field(None, description="A last date before the scenario's own `end_date`, for a shorter game (default: the scenario's).", json_schema_extra={"examples": ["2010-06-25"]})
+    minutes_per_turn: int = Field(ge=1, le=60, description="Suggested minutes of play per turn, to plan the lesson.")
+
+
 class Teaching(Strict):
     """Material for a class (docs/classroom.md): what students should learn, questions, timings.
 
-    The debrief screen and the after-action report show it; it never changes play."""
+    The debrief screen and the after-action report show it; it never changes play, except that a
+    game started at its `classroom_pace` follows that calendar."""
 
     learning_objectives: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, description="What students should be able to explain after the session, one sentence each.")
     questions: list[TeachingQuestion] = Field(default_factory=list, description="Discussion questions, each with its phase: before play, during a range of game dates, or in the debrief.")
     suggested_minutes: SuggestedMinutes | None = Field(None, description="Suggested minutes for set-up, play and debrief.")
+    classroom_pace: ClassroomPace | None = Field(None, description="A pace for a lesson that the roles screen offers: fewer, longer turns or a shorter span (it changes the calendar of play, never the model).")
 
 
 class Parameters(Strict):

@@ -170,9 +170,13 @@ def atomic_write(path: Path, text: str) -> None:
 
 def save_document(game, scenario_ref: str, seat: str | None = None, instructor: bool = False) -> dict:
     """What a save file holds: ``Game.save_data`` plus the scenario's fingerprint, whether the game
-    is over (its last turn ended), when it was saved, a title and date for the listing and, in a
+    is over (its last turn ended), when it was saved, a title and date for the listing, ``pace``
+    when it was played at the scenario's classroom pace (game/scenario/pace.py) and, in a
     hot-seat game, ``seat``: whose turn it was within the turn (loading resumes with that seat)."""
+    from game.scenario.pace import NORMAL, pace_of
     data = game.save_data(scenario_ref)
+    if pace_of(game.scenario) != NORMAL:
+        data["pace"] = pace_of(game.scenario)      # the calendar it was played on (restore applies it)
     if seat is not None:
         data["seat"] = seat
     if instructor:
@@ -291,6 +295,10 @@ def read_save(path: Path) -> dict:
         if not isinstance(a, dict) or not isinstance(a.get("kind"), str):
             raise SaveError(f"The save {name} is damaged: action {i} is not an action.")
         _as_int(a.get("turn"), f"the turn of action {i}", name, 1)
+    from game.scenario.pace import PACES
+    if data.get("pace") not in (None,) + PACES:
+        raise SaveError(f"The save {name} is damaged: its pace {_clean(data.get('pace'), 20)!r} is not one of "
+                        f"{', '.join(PACES)}.")
     parts = data.get("scenario_parts")
     if parts is not None and not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())):
         data["scenario_parts"] = None
@@ -336,8 +344,22 @@ def _reason(message: str) -> str:
     return _clean(message, 70)
 
 
+def _at_pace(loaded, pace: str | None):
+    """The loaded scenario at the pace the save was played at (SaveError if it no longer offers it)."""
+    import dataclasses
+    from game.scenario.pace import NORMAL, with_pace
+    if pace in (None, NORMAL):
+        return loaded
+    try:
+        return dataclasses.replace(loaded, scenario=with_pace(loaded.scenario, pace))
+    except ValueError:
+        raise SaveError(f"This game was played at the {pace} pace, which the scenario '{loaded.scenario.id}' no "
+                        "longer offers.") from None
+
+
 def restore(path: Path, allow_changed: bool = False):
-    """Load a save: returns (LoadedScenario, Game) or raises SaveError.
+    """Load a save: returns (LoadedScenario, Game) or raises SaveError. A save played at a classroom
+    pace returns the scenario at that pace (as the game was played).
 
     The game gets ``scenario_changed`` (a list of sentences, empty if the scenario is the one
     saved) so that the interface can mark a game loaded over a changed scenario, and
@@ -360,9 +382,9 @@ def restore(path: Path, allow_changed: bool = False):
         if shipped is not None and saved_hash is not None:
             try:
                 candidate = load_scenario(shipped)
-                if scenario_fingerprint(candidate.scenario)[0] == saved_hash:
+                if scenario_fingerprint(_at_pace(candidate, data.get("pace")).scenario)[0] == saved_hash:
                     stand_in = candidate
-            except ScenarioError:
+            except (ScenarioError, SaveError):
                 stand_in = None
         if stand_in is None:
             raise SaveError(f"The scenario file of this save is missing: {_clean(ref, 200)}. Put the file back "
@@ -376,6 +398,7 @@ def restore(path: Path, allow_changed: bool = False):
     if sid is not None and loaded.scenario.id != sid:
         raise SaveError(f"The save is for scenario '{_clean(sid, 64)}', but {_clean(ref, 200)} is now "
                         f"'{loaded.scenario.id}'.")
+    loaded = _at_pace(loaded, data.get("pace"))
     digest, parts = scenario_fingerprint(loaded.scenario)
     changes: list[str] = []
     if saved_hash is not None and saved_hash != digest:

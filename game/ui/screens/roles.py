@@ -1,13 +1,17 @@
 """Role selection: each actor is played by a person or by the computer.
 
-Two or more people make a hot-seat game: they take turns at the same screen.
+Two or more people make a hot-seat game: they take turns at the same screen. A scenario that
+offers a classroom pace (``teaching.classroom_pace``) can be started at it: fewer, longer turns.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import pygame
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UIPanel, UIScrollingContainer, UITextEntryLine
 
+from game.scenario.pace import CLASSROOM, NORMAL, calendar_words, classroom_pace, turns_at, with_pace
 from game.ui import widgets
 from game.ui.screens.base import Screen
 from game.ui.screens.browser import KIND
@@ -25,6 +29,7 @@ class RolesScreen(Screen):
                      next((a.id for a in sc.actors if a.playable), None))
         self.humans: set[str] = {first} if first else set()
         self.instructor = False          # the instructor's (white cell's) seat: plays no state
+        self.pace = NORMAL               # or CLASSROOM, when the scenario offers a classroom pace
         self.seed = new_seed()
         self.seed_entry = None
 
@@ -32,7 +37,10 @@ class RolesScreen(Screen):
         W, H = self.app.size
         sc = self.loaded.scenario
         m = px(32)
-        self.label((m, px(20), W - 2 * m, px(54)), "Who plays whom?", "h1")
+        paced = classroom_pace(sc) is not None
+        self.label((m, px(20), W - 2 * m - (px(440) if paced else 0), px(54)), "Who plays whom?", "h1")
+        if paced:
+            self.pace_button(pygame.Rect(W - m - px(420), px(18), px(420), px(44)))
         self.label((m, px(70), W - 2 * m, px(24)),
                    f"{sc.title}. Click an actor to switch it between a person and the computer. "
                    "Two or more people take turns at this screen (hot-seat).", "muted")
@@ -82,6 +90,8 @@ class RolesScreen(Screen):
         sx = W - m - px(240) - px(24) - px(300)          # the seed, left of Start
         if self.instructor and n:
             note += " An instructor watches (F9)."
+        if self.pace == CLASSROOM:
+            note += f" Classroom pace: about {self.classroom_minutes()} minutes of play."
         self.label((m + px(160), H - px(62), sx - m - px(176), px(36)), note, "muted")
         self.label((sx, H - px(62), px(56), px(36)), "Seed", "h3")
         self.seed_entry = UITextEntryLine(pygame.Rect(sx + px(58), H - px(62), px(140), px(38)),
@@ -96,6 +106,26 @@ class RolesScreen(Screen):
         self.button((W - m - px(240), H - px(66), px(240), px(46)), "Start", self.start, oid="start",
                     cls="primary", enabled=n > 0,
                     tip="Begin the scenario (Enter)" if n else "Choose at least one actor to play")
+
+    def pace_button(self, rect: pygame.Rect) -> None:
+        """The pace the game will run at: the scenario's own or its classroom pace (a click switches)."""
+        sc = self.loaded.scenario
+        cp = classroom_pace(sc)
+        classroom = self.pace == CLASSROOM
+        text = f"Classroom pace: {calendar_words(sc, CLASSROOM)}" if classroom else f"Pace: {calendar_words(sc)}"
+        self.button(rect, text, self.toggle_pace, oid="pace", cls="human" if classroom else "ai",
+                    tip=f"The scenario offers a classroom pace for a lesson: {calendar_words(sc, CLASSROOM)} instead of "
+                        f"{calendar_words(sc)}, about {cp.minutes_per_turn} minutes a turn ({self.classroom_minutes()} minutes of play). "
+                        "Events keep their days; the model is the same. The save keeps the pace. Click to switch.")
+
+    def classroom_minutes(self) -> int:
+        """Suggested minutes of play at the classroom pace."""
+        sc = self.loaded.scenario
+        return classroom_pace(sc).minutes_per_turn * turns_at(sc, CLASSROOM)
+
+    def toggle_pace(self) -> None:
+        self.pace = NORMAL if self.pace == CLASSROOM else CLASSROOM
+        self.build_root()
 
     def toggle_instructor(self) -> None:
         self.instructor = not self.instructor
@@ -138,9 +168,15 @@ class RolesScreen(Screen):
             return
         self.seed = seed
         try:
-            self.app.start_game(self.loaded, self.ref, sorted(self.humans), seed, instructor=self.instructor)
+            self.app.start_game(self.paced(), self.ref, sorted(self.humans), seed, instructor=self.instructor)
         except ValueError as exc:
             self.app.message("The game could not start", str(exc))
+
+    def paced(self):
+        """The loaded scenario at the chosen pace."""
+        if self.pace == NORMAL:
+            return self.loaded
+        return dataclasses.replace(self.loaded, scenario=with_pace(self.loaded.scenario, self.pace))
 
     def handle_event(self, event) -> None:
         if event.type == pygame.KEYDOWN:

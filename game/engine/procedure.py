@@ -69,7 +69,9 @@ def schedule_request(world: World, state: State, q: int, b: int, mask: np.ndarra
     runs = few_runs(mask)
     urgent = crisis_severity(world, state if runs is None else state.take(runs), about) >= world.k.urgent_severity
     days = np.where(urgent, min(delay, 1), delay)
-    turns = np.where(days > 0, np.maximum(1, np.ceil(days / world.scenario.turn_days)), 0).astype(np.int64)
+    # A delay in days falls in the nearest turn: a session due tomorrow sits at this turn's councils when a
+    # turn lasts three days or more, so a longer turn does not postpone every decision by a whole turn.
+    turns = np.floor(days / world.scenario.turn_days + 0.5).astype(np.int64)
     state.req_stage[mask, q, b] = SESSION_SCHEDULED
     state.req_turn[mask, q, b] = state.turn
     state.req_session[mask, q, b] = state.turn + (turns if runs is not None else turns[mask])

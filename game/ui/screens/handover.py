@@ -34,10 +34,22 @@ class HandoverScreen(Screen):
         others = [g.world.name(a) for a in s.seats if a != s.actor]
         widgets.text(surface, f"The other players ({', '.join(others)}) should look away.",
                      (W // 2, r.bottom + px(30)), 15, pal.muted, anchor="midtop")
+        if s.instructor:
+            widgets.text(surface, "Instructor: F9 console  ·  F8 the public view for the projector",
+                         (W // 2, int(H * 0.58) + px(74)), 14, pal.muted, anchor="midtop")
 
     def take(self) -> None:
         self.app.pop()
 
     def handle_event(self, event) -> None:
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_SPACE):
+        if event.type != pygame.KEYDOWN:
+            return
+        if event.key in (pygame.K_RETURN, pygame.K_SPACE):
             self.take()
+        elif event.key in (pygame.K_F8, pygame.K_F9) and self.app.session.instructor:
+            gs = self.app.find_screen("game")     # the instructor acts between two seats, too
+            if event.key == pygame.K_F9:
+                gs.instructor()
+            else:
+                self.app.pop()
+                gs.toggle_public()

@@ -185,7 +185,7 @@ def test_the_roles_screen_offers_the_classroom_pace_and_the_game_runs_at_it(tmp_
     roles = _roles(d, "kyrgyzstan_2010")
     assert d.element("pace").text == "Pace: 21 daily turns"
     d.click("pace")
-    assert roles.pace == CLASSROOM and d.element("pace").text == "Classroom pace: 7 turns of 3 days"
+    assert roles.pace == CLASSROOM and d.element("pace").text == "Classroom pace: 7 turns of 3 days, ~21 min"
     d.click("start")
     g = d.app.session.game
     assert g.scenario.turn_days == 3 and g.world.last_turn == 7

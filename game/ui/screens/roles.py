@@ -1,6 +1,6 @@
 """Role selection: each actor is played by a person or by the computer.
 
-Two or more people make a hot-seat game: they take turns at the same screen. A scenario that
+Two or more people make a hot-seat game of simultaneous turns at the same screen. A scenario that
 offers a classroom pace (``teaching.classroom_pace``) can be started at it: fewer, longer turns.
 """
 from __future__ import annotations
@@ -43,7 +43,8 @@ class RolesScreen(Screen):
             self.pace_button(pygame.Rect(W - m - px(420), px(18), px(420), px(44)))
         self.label((m, px(70), W - 2 * m, px(24)),
                    f"{sc.title}. Click an actor to switch it between a person and the computer. "
-                   "Two or more people take turns at this screen (hot-seat).", "muted")
+                   "Two or more people share this screen; each seat's orders stay private until the turn "
+                   "resolves.", "muted")
         top, bottom = px(108), H - px(84)
         box = pygame.Rect(m, top, W - 2 * m, bottom - top)
         cont = UIScrollingContainer(box, manager=self.app.manager, container=self.root, allow_scroll_x=False)
@@ -85,13 +86,11 @@ class RolesScreen(Screen):
         self.button((m, H - px(66), px(140), px(46)), "Back", self.app.pop, oid="back", tip="Back to the scenarios (Esc)")
         n = len(self.humans)
         note = ("Nobody is played by a person: choose at least one actor." if n == 0 else
-                f"{n} people: hot-seat, one after the other each turn." if n > 1 else
+                f"{n} people at this screen, in simultaneous turns." if n > 1 else
                 f"You play {', '.join(sc_name(sc, h) for h in sorted(self.humans))}.")
         sx = W - m - px(240) - px(24) - px(300)          # the seed, left of Start
         if self.instructor and n:
             note += " An instructor watches (F9)."
-        if self.pace == CLASSROOM:
-            note += f" Classroom pace: about {self.classroom_minutes()} minutes of play."
         self.label((m + px(160), H - px(62), sx - m - px(176), px(36)), note, "muted")
         self.label((sx, H - px(62), px(56), px(36)), "Seed", "h3")
         self.seed_entry = UITextEntryLine(pygame.Rect(sx + px(58), H - px(62), px(140), px(38)),
@@ -112,7 +111,8 @@ class RolesScreen(Screen):
         sc = self.loaded.scenario
         cp = classroom_pace(sc)
         classroom = self.pace == CLASSROOM
-        text = f"Classroom pace: {calendar_words(sc, CLASSROOM)}" if classroom else f"Pace: {calendar_words(sc)}"
+        text = (f"Classroom pace: {calendar_words(sc, CLASSROOM)}, ~{self.classroom_minutes()} min" if classroom
+                else f"Pace: {calendar_words(sc)}")
         self.button(rect, text, self.toggle_pace, oid="pace", cls="human" if classroom else "ai",
                     tip=f"The scenario offers a classroom pace for a lesson: {calendar_words(sc, CLASSROOM)} instead of "
                         f"{calendar_words(sc)}, about {cp.minutes_per_turn} minutes a turn ({self.classroom_minutes()} minutes of play). "

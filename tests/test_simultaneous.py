@@ -176,3 +176,33 @@ def test_the_public_view_shows_no_seats_order_and_ends_the_turn_for_every_seat()
     assert g.turn == 2 and g.state.req_stage[0, g.world.a("KG"), g.world.b("CSTO")] > 0, "KG's order was carried out"
     d.frames(2)
     assert "asks the CSTO" in d.screen.news.box.html_text
+
+
+def test_the_instructors_console_ends_the_turn_for_seats_out_of_time():
+    """From the console the instructor ends the turn at once; the seats that had not finished are named
+    first, what they left open is listed, and the next turn begins with the first seat's hand-over."""
+    import pygame
+
+    from game.ui.screens.instructor import seat_overview
+    from tests.ui_driver import Driver
+    d = Driver()
+    loaded = load_scenario("scenarios/kyrgyzstan_2010.yaml")
+    d.app.start_game(loaded, "kyrgyzstan_2010", ["KG", "RU"], 3, instructor=True)
+    g = d.app.session.game
+    assert g.submit(REQUEST).ok                              # KG asks the CSTO; its session sits on turn 3
+    while True:
+        for _, lines in seat_overview(g, ["KG", "RU"]):
+            assert "still deciding" in lines
+        if d.screen.name == "handover":
+            d.key(pygame.K_RETURN)
+        d.key(pygame.K_F9)
+        d.click("end_turn_now")
+        assert d.screen.name == "confirm" and "Still deciding: Kyrgyzstan, Russia" in d.screen.body
+        d.click("confirm")
+        assert d.screen.name == "handover" and d.app.session.actor == "KG"
+        if g.decisions() or g.turn > 6:
+            break
+    assert [p["body"] for p in g.decisions()] == ["CSTO"]
+    left = {s["actor"]: [o["kind"] for o in s["open"]] for s in g.history[-1].phases["decisions"]["left_open"]}
+    assert set(left) == {"KG", "RU"} and all("vote" in kinds for kinds in left.values()), \
+        "the votes nobody cast are listed, not silently decided"

@@ -200,7 +200,7 @@ class GameScreen(Screen):
             self.app.toast("The instructor has paused the game: no turn can end until it resumes (F9).", "warning")
             return
         if self.public:
-            self._end_public_turn(confirmed)
+            self.end_turn_for_every_seat(confirmed)
             return
         if not confirmed and open_decisions(g, s.actor):
             from game.ui.screens.dialogs import EndTurnDialog
@@ -241,9 +241,9 @@ class GameScreen(Screen):
             self.app.push(HandoverScreen(self.app))
         self.app.toast(msg, "warning" if new >= 10 else "info")
 
-    def _end_public_turn(self, confirmed: bool) -> None:
-        """The public view ends the turn for every seat; seats still deciding are named first, and what
-        they left open goes into the news."""
+    def end_turn_for_every_seat(self, confirmed: bool = False) -> None:
+        """The public view (or the instructor's console) ends the turn for every seat; seats still
+        deciding are named first, and what they left open goes into the news."""
         g = self.game
         waiting = g.waiting_for()
         if waiting and not confirmed:
@@ -253,17 +253,23 @@ class GameScreen(Screen):
                 self.app, "End the turn for every seat?",
                 f"Still deciding: {names}.\n\nTheir orders so far are carried out; what they left open is listed "
                 "in the news and the computer decides it by their interests.",
-                "End the turn now", lambda: self._end_public_turn(True)))
+                "End the turn now", lambda: self.end_turn_for_every_seat(True)))
             return
         before = len(g.decisions())
         host = getattr(self.session, "host", None)
         rec = host.end_turn_now() if host is not None else g.end_turn()
+        self._keep_seat_view()
         self.session.seat = 0            # hot-seat: the first seat starts the next turn
         self.changed()
         self.app.autosave()
         if g.over:
             self.app.end_and_debrief()
             return
+        if not self.public and len(self.session.seats) > 1:        # hot-seat: the first seat takes over
+            from game.ui.screens.handover import HandoverScreen
+            self._restore_seat_view()
+            self.app.toasts.clear()
+            self.app.push(HandoverScreen(self.app))
         new = rec.phases.get("resolution", {}).get("new_casualties", 0) if rec is not None else 0
         msg = f"{widgets.pretty_date(g.history[-1].date)}: {fmt_num(new)} killed this turn."
         for p in g.decisions()[before:]:

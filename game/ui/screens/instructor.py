@@ -53,6 +53,8 @@ def seat_overview(game, seats, current: str | None = None) -> list[tuple[str, li
             elif body == actor:
                 seen.add(body)
                 lines.append(f"plea from {w.name(p.requester)}: {'has answered' if voted else 'has not answered yet'}")
+        if game.simultaneous:
+            lines.append("has ended the turn" if actor in game.ready else "still deciding")
         if not lines:
             lines.append("nothing open")
         head = w.name(actor) + ("  (at the screen)" if actor == current else "")
@@ -131,6 +133,11 @@ class InstructorScreen(Screen):
         s = self.session
         self.headings = []
         self.label((px(24), px(10), W - px(440), px(50)), "Instructor's console", "h1")
+        waiting = self.game.waiting_for() if self.game.simultaneous else []
+        self.button((W - px(640), px(18), px(228), px(44)), "End the turn now", self.end_turn_now, oid="end_turn_now",
+                    enabled=not self.game.over and not s.paused,
+                    tip=("Run this turn for every seat now: " + (f"{len(waiting)} still deciding; what they left open "
+                         "is listed in the news" if waiting else "every seat has ended it")))
         self.button((W - px(400), px(18), px(200), px(44)), "Resume the game" if s.paused else "Pause the game",
                     self.toggle_pause, oid="pause", cls="danger" if s.paused else None,
                     tip="While paused no seat can end its turn; the top bar says so.")
@@ -296,6 +303,12 @@ class InstructorScreen(Screen):
         res = host.submit_instructor(action) if host is not None else self.game.submit(action)
         self.app.toast(res.text, "info" if res.ok else "warning", 6)
         return res.ok
+
+    def end_turn_now(self) -> None:
+        """End the turn for every seat (the seats still deciding are named first); back to the game."""
+        gs = self.app.find_screen("game")
+        self.app.pop()
+        gs.end_turn_for_every_seat()
 
     def toggle_pause(self) -> None:
         self.session.paused = not self.session.paused

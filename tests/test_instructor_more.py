@@ -216,18 +216,7 @@ def test_every_change_is_in_the_report_and_the_debrief(scenario):
 # --- the console (F9) ---------------------------------------------------------------------------------
 def _console(humans: list[str]) -> Driver:
     d = Driver()
-    d.click("new_game")
-    d.click("scenario_kyrgyzstan_2010")
-    d.click("choose_roles")
-    roles = d.screen
-    for aid in list(roles.humans):
-        if aid not in humans:
-            d.click(f"seat_{aid}")
-    for aid in humans:
-        if aid not in roles.humans:
-            d.click(f"seat_{aid}")
-    d.click("seat_INSTRUCTOR")
-    d.click("start")
+    d.start("kyrgyzstan_2010", humans, instructor=True)
     if d.screen.name == "handover":
         d.key(pygame.K_RETURN)
     d.key(pygame.K_F9)

@@ -66,8 +66,8 @@ class Driver:
         pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode="", scancode=0))
         self.frames(2)
 
-    def start(self, scenario_id: str, humans: list[str]) -> None:
-        """title → browser → pick the scenario → roles → game, all by clicks."""
+    def start(self, scenario_id: str, humans: list[str], instructor: bool = False) -> None:
+        """title → browser → pick the scenario → roles (and the instructor's seat) → game, all by clicks."""
         self.click("new_game")
         assert self.screen.name == "browser"
         self.click(f"scenario_{scenario_id}")
@@ -81,6 +81,9 @@ class Driver:
             if aid not in roles.humans:
                 self.click(f"seat_{aid}")
         assert roles.humans == set(humans)
+        if instructor:
+            self.click("seat_INSTRUCTOR")
+            assert roles.instructor
         self.click("start")
 
     def end_turn(self, key: int | None = pygame.K_RETURN) -> list[str]:

@@ -3,13 +3,11 @@ and a force picker for deployments. The list is virtualised (see virtual_list)."
 from __future__ import annotations
 
 import pygame
-from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIScrollingContainer
 
-from game.ui import widgets
 from game.engine.views import SeatView, forces, pending_sessions
+from game.ui import widgets
 from game.ui.screens.council import vote_status
-from game.ui.screens.virtual_list import VirtualList
+from game.ui.screens.virtual_list import ListPanel
 from game.ui.widgets import fmt_num, px
 
 GROUP_ORDER = ["Decisions", "Council", "Requests", "Home", "Operations", "Forces", "Borders", "Aid", "Diplomacy"]
@@ -30,38 +28,19 @@ FRAMING_TIPS = {"aggression": "Accuse a named state of aggression (in requests t
                               "single state names no attacker)"}
 
 
-class ActionsPanel:
+class ActionsPanel(ListPanel):
     """Builds the list on ``build(rect)`` when ``dirty``; clicks submit through ``screen.submit``."""
-
-    def __init__(self, screen):
-        self.screen = screen
-        self.list = VirtualList(screen)
-        self.rect = pygame.Rect(0, 0, 0, 0)
-        self.framing = "internal_unrest"
-        self.force = None
-        self.dirty = True
-
-    @property
-    def rows(self):
-        return self.list.rows
 
     # --- building --------------------------------------------------------------------------
     def build(self, rect: pygame.Rect):
         """A scrolling container in ``rect`` with the rows in view made; returns the container."""
         from game.engine.menu import menu_for
         s = self.screen
-        self.rect = rect
-        self.dirty = False
-        sc = UIScrollingContainer(pygame.Rect(rect), manager=s.app.manager, container=s.root,
-                                  allow_scroll_x=False, object_id=ObjectID("#actions", None))
-        self.list.start(sc)
+        sc = self.container(rect, "#actions")
         y = self._plan(menu_for(s.world, s.state, s.session.actor), rect.w - px(18))
         sc.set_scrollable_area_dimensions((rect.w - px(18), max(y, rect.h - 4)))
         self.materialise(force=True)
         return sc
-
-    def materialise(self, force: bool = False) -> None:
-        self.list.materialise(self.rect.h, force)
 
     def _plan(self, items, iw: int) -> int:
         rows = self.list

@@ -3,12 +3,10 @@ whether it has ended its turn, never what it did, and the sessions waiting for a
 from __future__ import annotations
 
 import pygame
-from pygame_gui.core import ObjectID
-from pygame_gui.elements import UIScrollingContainer
 
 from game.ui import widgets
 from game.engine.views import pending_sessions
-from game.ui.screens.virtual_list import VirtualList
+from game.ui.screens.virtual_list import ListPanel
 from game.ui.widgets import px
 
 
@@ -24,27 +22,13 @@ def seat_lines(game, connected=None) -> list[tuple[str, str]]:
     return out
 
 
-class SeatsPanel:
-    """In the public view the side tab lists the seats; nothing in it acts for a seat."""
-
-    framing, force = "internal_unrest", None      # the hot-seat bookkeeping of an actions panel, unused here
-
-    def __init__(self, screen):
-        self.screen = screen
-        self.list = VirtualList(screen)
-        self.rect = pygame.Rect(0, 0, 0, 0)
-        self.dirty = True
-
-    @property
-    def rows(self):
-        return self.list.rows
+class SeatsPanel(ListPanel):
+    """In the public view the side tab lists the seats; nothing in it acts for a seat (at a network host,
+    the instructor can give a seat to the computer or free it)."""
 
     def build(self, rect: pygame.Rect):
         s = self.screen
-        self.rect, self.dirty = rect, False
-        sc = UIScrollingContainer(pygame.Rect(rect), manager=s.app.manager, container=s.root,
-                                  allow_scroll_x=False, object_id=ObjectID("#seats", None))
-        self.list.start(sc)
+        sc = self.container(rect, "#seats")
         iw, y = rect.w - px(18), 0
         host = getattr(s.session, "host", None)
         connected = host.connected_seats() if host is not None else None
@@ -95,9 +79,6 @@ class SeatsPanel:
         self.screen.app.toast(f"{self.screen.world.name(seat)}'s seat is free: the next laptop to join it with the "
                               "code takes it.")
         self.dirty = True
-
-    def materialise(self, force: bool = False) -> None:
-        self.list.materialise(self.rect.h, force)
 
     def draw(self, surface) -> None:
         s = self.screen

@@ -3,6 +3,8 @@ view are real pygame_gui widgets (a full actions list made ~120 elements, a doze
 from __future__ import annotations
 
 import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UIScrollingContainer
 
 
 class PlannedRow:
@@ -86,3 +88,32 @@ class VirtualList:
                 el.kill()
                 s.handlers.pop(el, None)
                 del self.live[i]
+
+
+class ListPanel:
+    """A side-panel tab whose rows live in a ``VirtualList``: built into a scrolling container by
+    ``build(rect)`` when ``dirty``; only the rows near the view are widgets (``materialise``)."""
+
+    framing, force = "internal_unrest", None      # a seat's request framing and picked force (the Actions tab's)
+
+    def __init__(self, screen):
+        self.screen = screen
+        self.list = VirtualList(screen)
+        self.rect = pygame.Rect(0, 0, 0, 0)
+        self.dirty = True
+
+    @property
+    def rows(self):
+        return self.list.rows
+
+    def container(self, rect: pygame.Rect, object_id: str):
+        """A fresh scrolling container in ``rect`` that the list plans its rows in."""
+        s = self.screen
+        self.rect, self.dirty = rect, False
+        sc = UIScrollingContainer(pygame.Rect(rect), manager=s.app.manager, container=s.root,
+                                  allow_scroll_x=False, object_id=ObjectID(object_id, None))
+        self.list.start(sc)
+        return sc
+
+    def materialise(self, force: bool = False) -> None:
+        self.list.materialise(self.rect.h, force)

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from game.engine.calibrate import calibrate, format_table
+from game.engine.calibrate import calibrate
 from game.scenario.loader import load_scenario, shipped_scenarios
 
 RUNS = 200

@@ -13,17 +13,6 @@ from tests.ui_driver import Driver
 SEATS = ["KG", "RU", "UZ"]      # the plan's three team seats
 
 
-def _drawn(d: Driver, draw=None) -> str:
-    """The text drawn by the next frame (or by ``draw()``)."""
-    import game.ui.widgets as widgets
-    widgets.TEXT_LOG = []
-    try:
-        (draw or (lambda: d.frames(1)))()
-        return " ".join(widgets.TEXT_LOG)
-    finally:
-        widgets.TEXT_LOG = None
-
-
 def test_a_fifty_minute_class_runs_as_planned(tmp_path, monkeypatch):
     monkeypatch.setattr("game.ui.saves.saves_dir", lambda: tmp_path)
     d = Driver()
@@ -66,7 +55,7 @@ def test_a_fifty_minute_class_runs_as_planned(tmp_path, monkeypatch):
             d.key(pygame.K_F9)
             assert d.screen.name == "handover"
             d.key(pygame.K_RETURN)
-            assert "PAUSED BY THE INSTRUCTOR" in _drawn(d)
+            assert "PAUSED BY THE INSTRUCTOR" in d.drawn()
             now = (game.turn, set(game.ready))
             d.key(pygame.K_RETURN)
             assert d.screen.name == "game" and (game.turn, set(game.ready)) == now, "a paused game ends no turn"
@@ -83,7 +72,7 @@ def test_a_fifty_minute_class_runs_as_planned(tmp_path, monkeypatch):
 
     # 26-50 minutes: the debrief's questions, then the report
     from game.ui.screens.debrief import render_debrief
-    drawn = _drawn(d, lambda: render_debrief(d.app.session, d.app.palette, 1200))
+    drawn = d.drawn(lambda: render_debrief(d.app.session, d.app.palette, 1200))
     questions = [q.text for q in game.scenario.teaching.questions if q.phase == "debrief"]
     assert questions and questions[0][:40] in drawn
     d.click("export_report")

@@ -224,31 +224,21 @@ def _console(humans: list[str]) -> Driver:
     return d
 
 
-def _drawn(d: Driver) -> str:
-    import game.ui.widgets as widgets
-    widgets.TEXT_LOG = []
-    try:
-        d.frames(1)
-        return " ".join(widgets.TEXT_LOG)
-    finally:
-        widgets.TEXT_LOG = None
-
-
 def test_console_sets_an_interest_and_a_tie_and_shows_them(tmp_path):
     d = _console(["KG"])
     g = d.app.session.game
     d.click("pane_interest")
     d.click("of_RU")
     d.click("interest_non_interference")
-    assert "Russia's weight on non-interference is 0.50" in _drawn(d)
+    assert "Russia's weight on non-interference is 0.50" in d.drawn()
     d.click("weight_p25")
     assert g.world.interest_of[g.world.a("RU")]["non_interference"] == 0.75
-    assert "Russia's weight on non-interference is 0.75" in _drawn(d)
+    assert "Russia's weight on non-interference is 0.75" in d.drawn()
     d.click("pane_tie")
     d.click("towards_KG")
     d.click("tie_m25")
     assert g.world.ties[g.world.a("RU"), g.world.a("KG")] == pytest.approx(0.35)
-    drawn = _drawn(d)
+    drawn = d.drawn()
     assert "Russia's tie to Kyrgyzstan is +0.35" in drawn
     assert "Instructor sets Russia's tie to Kyrgyzstan from +0.60 to +0.35" in drawn      # the changes so far
     assert [e["action"]["kind"] for e in g.log if e["by"] == "instructor"] == ["instructor_interest", "instructor_tie"]
@@ -261,10 +251,10 @@ def test_console_closes_a_border_on_the_instructors_say():
     d.click("pane_border")
     d.click("country_UZ")
     d.click("neighbour_KG")
-    assert "Uzbekistan's side of its border with Kyrgyzstan is open" in _drawn(d)
+    assert "Uzbekistan's side of its border with Kyrgyzstan is open" in d.drawn()
     d.click("border_toggle")
     assert not g.state.border_open[0, w.a("UZ"), w.a("KG")]
-    assert "Uzbekistan's side of its border with Kyrgyzstan is closed" in _drawn(d)
+    assert "Uzbekistan's side of its border with Kyrgyzstan is closed" in d.drawn()
     assert g.log[-1]["action"] == {"kind": "instructor_border", "actor": INSTRUCTOR, "country": "UZ",
                                    "neighbour": "KG", "open": False}
 

@@ -8,7 +8,6 @@ import time
 import pygame
 import pytest
 
-from game.engine import actions as act
 from game.engine.menu import menu_for
 from game.net.client import SeatClient
 from game.net.host import GameHost

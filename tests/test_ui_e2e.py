@@ -816,16 +816,6 @@ def test_the_instructors_seat_is_a_card_of_the_roles_screen():
     assert el.ui_container is not d.screen.root and el.ui_container.get_container().rect.contains(el.rect)
 
 
-def _drawn(d: Driver) -> str:
-    import game.ui.widgets as widgets
-    widgets.TEXT_LOG = []
-    try:
-        d.frames(1)
-        return " ".join(widgets.TEXT_LOG)
-    finally:
-        widgets.TEXT_LOG = None
-
-
 def test_f9_needs_the_instructor_role():
     d = Driver()
     d.start("kyrgyzstan_2010", ["KG"])
@@ -845,14 +835,14 @@ def test_instructor_pause_blocks_end_turn_for_every_seat_and_the_top_bar_says_so
     d.key(pygame.K_F9)                              # back to the game
     assert d.screen.name == "game"
     assert not d.element("end_turn").is_enabled
-    assert "PAUSED BY THE INSTRUCTOR" in _drawn(d)
+    assert "PAUSED BY THE INSTRUCTOR" in d.drawn()
     d.key(pygame.K_RETURN)
     d.click("end_turn")
     assert g.turn == 1 and d.app.session.actor == "KG" and d.screen.name == "game"
     d.key(pygame.K_F9)
     d.click("pause")                                # resume
     d.key(pygame.K_ESCAPE)
-    assert d.element("end_turn").is_enabled and "PAUSED" not in _drawn(d)
+    assert d.element("end_turn").is_enabled and "PAUSED" not in d.drawn()
     d.end_turn(None)
     assert d.app.session.actor == "UZ"
 
@@ -874,7 +864,7 @@ def test_instructor_overview_shows_who_has_voted_but_never_the_vote():
     assert g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose")).ok
     gs.changed()
     d.key(pygame.K_F9)
-    drawn = _drawn(d)
+    drawn = d.drawn()
     assert "Russia  (at the screen)" in drawn
     assert "CSTO session: has voted" in drawn and "CSTO session: has not voted yet" in drawn
     assert "oppose" not in drawn.lower()
@@ -893,7 +883,7 @@ def test_instructor_inject_and_news_reach_the_log_news_debrief_and_report(tmp_pa
     entries = [e for e in g.log if e["by"] == "instructor"]
     assert [e["action"]["kind"] for e in entries] == ["instructor_inject", "instructor_inject"]
     assert entries[0]["action"]["event"] == ev.id and entries[0]["action"]["actor"] == "INSTRUCTOR"
-    assert "Instructor's news: Uzbekistan closes the border tonight" in _drawn(d)      # the console's list
+    assert "Instructor's news: Uzbekistan closes the border tonight" in d.drawn()      # the console's list
     d.key(pygame.K_ESCAPE)
     d.frames(2)
     news = d.screen.news.box.html_text
@@ -916,7 +906,6 @@ def test_instructor_inject_and_news_reach_the_log_news_debrief_and_report(tmp_pa
 
 
 def test_instructor_adjust_changes_the_figure_and_is_replayed_from_the_save():
-    from game.ui.saves import list_saves
     d = Driver()
     _start_with_instructor(d, ["KG"])
     g = d.app.session.game
@@ -928,7 +917,7 @@ def test_instructor_adjust_changes_the_figure_and_is_replayed_from_the_save():
     d.click("adjust_m25")
     after = float(g.state.stability[0, r])
     assert after == pytest.approx(max(0.0, before - 0.25))
-    assert f"stability is {after:.2f}" in _drawn(d)
+    assert f"stability is {after:.2f}" in d.drawn()
     d.key(pygame.K_ESCAPE)
     d.key(pygame.K_ESCAPE)
     d.click("save")

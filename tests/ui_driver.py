@@ -86,6 +86,16 @@ class Driver:
             assert roles.instructor
         self.click("start")
 
+    def drawn(self, draw=None) -> str:
+        """The text drawn by the next frame (or by calling ``draw()``), as one string."""
+        import game.ui.widgets as widgets
+        widgets.TEXT_LOG = []
+        try:
+            (draw or (lambda: self.frames(1)))()
+            return " ".join(widgets.TEXT_LOG)
+        finally:
+            widgets.TEXT_LOG = None
+
     def end_turn(self, key: int | None = pygame.K_RETURN) -> list[str]:
         """End the seat's turn with ``key`` (None: the End turn button). If the game asks about decisions
         left open, end anyway; returns the titles it listed."""

@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--size", default="1600x900")
     shot.add_argument("--screen", default="game",
                       choices=["title", "browser", "roles", "game", "council", "debrief", "help", "settings",
-                               "instructor"])
+                               "instructor", "public"])
     shot.add_argument("--seed", type=_seed, default=0)
     shot.add_argument("--user-settings", action="store_true",
                       help="use your saved settings (palette, UI scale) instead of the defaults")

@@ -53,17 +53,24 @@ def build_app(scenario: str, screen: str, size: tuple[int, int], turn: int = 1, 
             first = next((a.id for a in sc.actors if a.playable and a.kind == "government"),
                          next(a.id for a in sc.actors if a.playable))
             humans = [first]
+            if screen == "public":         # a class: the government and two more states at the screen
+                humans += [a.id for a in sc.actors if a.playable and a.kind == "state"][:2]
         from game.engine.game import Game
         game = Game(sc, seed=seed, humans=tuple(humans), simultaneous=len(humans) > 1)
         while game.turn < turn and not game.over:
             if screen in ("council", "debrief") and game.turn == 2:
                 _ask_organisation(game, humans[0])   # as a player would: the council has a decision to show
+            for seat in humans:                      # every seat ended its turn (nothing left open to list)
+                game.declare_ready(seat)
             game.end_turn()
         if screen == "debrief":
             game.run_to_end()
-        app.start_game(loaded, ref, humans, seed, game=game, instructor=screen == "instructor")
+        app.start_game(loaded, ref, humans, seed, game=game, instructor=screen in ("instructor", "public"))
         while len(app.stack) > 1:      # no hand-over screen in a screenshot
             app.pop()
+        if screen == "public":
+            game.declare_ready(humans[0])  # one seat has ended its turn, the others are deciding
+            app.top.toggle_public()
         if screen == "debrief":
             app.end_and_debrief()
         elif screen == "instructor":

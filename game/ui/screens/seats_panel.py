@@ -59,7 +59,8 @@ class SeatsPanel(ListPanel):
         pend = pending_sessions(s.world, s.state)
         for p in pend or [None]:
             text = ("No request awaits a session." if p is None else
-                    f"{s.world.name(p.requester)}'s request to {p.body}: "
+                    f"{s.world.name(p.requester)}'s request to "
+                    f"{'the ' + p.body if p.body in s.world.org_ids else s.world.name(p.body)}: "
                     f"{widgets.pretty_date(p.date) if p.date else 'awaiting an answer'}")
             for line in widgets.wrap(text, widgets.font(14), iw - px(8)):
                 self.list.label((0, y, iw, px(24)), line, None if p else "muted")

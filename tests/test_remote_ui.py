@@ -110,3 +110,18 @@ def test_the_laptop_has_no_save_load_or_end_in_its_menu(hosted):
     for oid in ("save", "load", "debrief"):
         with pytest.raises(Exception):
             d.element(oid)
+
+
+def test_the_laptop_shows_the_debrief_when_the_host_ends_the_game(hosted):
+    from game.ui.screens.debrief import render_debrief
+    d, game, client = hosted
+    game.run_to_end()
+    d.frames(3)
+    assert d.screen.name == "debrief"
+    drawn = d.drawn(lambda: render_debrief(d.app.session, d.app.palette, 1200))
+    for section in ("HOW EACH ACTOR FARED", "DECISIONS", "WHAT ACTUALLY HAPPENED", "DISCUSSION QUESTIONS"):
+        assert section in drawn
+    assert "Played by people: Kyrgyzstan, Russia, Kazakhstan." in drawn and "Seed None" not in drawn
+    for oid in ("play_again", "what_if", "export_report"):       # the host has the game, its what-ifs and report
+        with pytest.raises(AssertionError):
+            d.element(oid)

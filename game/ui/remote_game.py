@@ -22,7 +22,6 @@ class RemoteGame:
 
     simultaneous = True
     remote = True
-    seed = None
 
     def __init__(self, client, scenario):
         self.client, self.scenario = client, scenario
@@ -60,6 +59,11 @@ class RemoteGame:
         self._news = [n for n in v.get("news", []) if isinstance(n, dict) and "text" in n]
         self._waiting = [a for a in v.get("waiting_for", []) if a in self.world.actor_ids]
         self.ready = set(v.get("ready", []))
+
+    @property
+    def seed(self) -> int | None:
+        """The host keeps the seed until the game is over (it would tell what chance has in store)."""
+        return (getattr(self.client, "report", None) or {}).get("seed")
 
     @property
     def turn(self) -> int:

@@ -143,9 +143,10 @@ def _draw_debrief(surf, session, pal, width: int) -> int:
     widgets.text(surf, "DEBRIEF", (0, y), 13, pal.accent, bold=True)
     y += px(20)
     y = widgets.text(surf, sc.title, (0, y), 32, pal.text, bold=True).bottom + px(2)
-    players = ", ".join(w.name(a) for a in session.seats) or "nobody"
+    players = ", ".join(w.name(a) for a in w.actor_ids if a in g.humans) or "nobody"
+    seed = f"  Seed {g.seed}." if g.seed is not None else ""          # a laptop at a network game has no seed
     y = widgets.paragraph(surf, f"{widgets.pretty_date(sc.start_date.isoformat())} to {widgets.pretty_date(played)}, "
-                          f"{len(g.history)} turns.  Played by people: {players}.  Seed {g.seed}.", 0, y, width, 14,
+                          f"{len(g.history)} turns.  Played by people: {players}.{seed}", 0, y, width, 14,
                           pal.muted) + px(14)
     # totals against history
     fin = g.final()["totals"]

@@ -182,7 +182,7 @@ class GameHost:
 
     def stop(self) -> None:
         """Close every connection and stop serving (the game stays as it is; its autosave is written)."""
-        if self._loop is not None and self._stop is not None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():   # over: closed
             self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(10)

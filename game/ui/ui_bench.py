@@ -4,6 +4,7 @@
   screen's first drawn, interactive frame (the same path as ``python main.py``).
 - ``measure_ui_memory``: peak resident memory of a scripted session (title, browser,
   roles, the game at 1600x900 with several turns, overlays, the council, the debrief).
+- ``measure_host_frames``: frame times of a network host's window while six laptops play.
 """
 from __future__ import annotations
 
@@ -95,6 +96,79 @@ def measure_ui_memory() -> dict:
         if line.startswith("{"):
             return json.loads(line)
     raise RuntimeError(f"the scripted UI session failed: {out.stderr.strip().splitlines()[-1:]}")
+
+
+def measure_host_frames(frames: int = 600, size=(1600, 900), pause: float = 0.15) -> dict:
+    """Frame times (ms) of the network host's window (the public view, the map panning) while six
+    clients end their turns one after another, ``pause`` seconds apart (a class is slower). Frames in which the window takes in a
+    change from the host (a ready, a new turn: the panels and the news are rebuilt) are counted apart
+    from the others (panning while the host works); ``map_*`` is the map's share of every frame, the
+    same measure as the map benchmark's targets."""
+    import math
+    import statistics
+    import threading
+    from pathlib import Path
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.net.client import SeatClient
+    from game.net.host import GameHost
+    from game.net.latency import SIX_SEATS, free_port
+    from game.scenario.loader import load_scenario
+    from game.ui.app import App
+    from game.ui.settings import Settings
+
+    folder = tempfile.mkdtemp(prefix="cs-host-bench-")
+    host = GameHost.new(load_scenario("kyrgyzstan_2010"), 1, SIX_SEATS, Path(folder) / "net.json",
+                        port=free_port(), bind="127.0.0.1").start()
+    clients = [SeatClient.connect(f"127.0.0.1:{host.port}", seat=s, code=host.code) for s in SIX_SEATS]
+    stop = threading.Event()
+
+    def play() -> None:                    # the laptops end each turn one after another
+        while not stop.is_set() and not host.game.over:
+            for c in clients:
+                if c.seat in (c.view or {}).get("waiting_for", ()):
+                    c.ready(timeout=2)
+                    stop.wait(pause)
+    app = App(size, settings=Settings(), persist=False)
+    app.start_host(host)
+    gs = app.top
+    map_times: list[float] = []
+    draw = gs.map.draw
+
+    def timed_draw(surface):
+        t = time.perf_counter()
+        draw(surface)
+        map_times.append(time.perf_counter() - t)
+    gs.map.draw = timed_draw
+    player = threading.Thread(target=play, daemon=True)
+    player.start()
+    frame_times, change_times, turns0 = [], [], host.game.turn
+    try:
+        for i in range(frames):
+            if host.game.over:
+                break
+            gs.map.pan(4 if (i // 60) % 2 == 0 else -4, 0)
+            changed = app.session.host_changed
+            t = time.perf_counter()
+            app.step(1 / 60)
+            (change_times if changed else frame_times).append(time.perf_counter() - t)
+    finally:
+        stop.set()
+        player.join(5)
+        turns = host.game.turn - turns0
+        for c in clients:
+            c.close()
+        host.stop()
+
+    def q(v, f):
+        v = sorted(v)
+        return round(v[min(len(v) - 1, max(0, math.ceil(f * len(v)) - 1))] * 1e3, 2)
+    return {"frame_median_ms": q(frame_times, 0.5), "frame_p99_ms": q(frame_times, 0.99),
+            "change_frame_median_ms": q(change_times, 0.5), "change_frame_max_ms": q(change_times, 1.0),
+            "map_median_ms": q(map_times, 0.5), "map_p99_ms": q(map_times, 0.99), "turns_resolved": turns,
+            "frames": len(frame_times) + len(change_times), "change_frames": len(change_times),
+            "mean_frame_ms": round(1e3 * statistics.mean(frame_times + change_times), 2)}
 
 
 if __name__ == "__main__":

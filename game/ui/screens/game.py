@@ -129,8 +129,7 @@ class GameScreen(Screen):
         if getattr(self.game, "remote", False):
             self._follow_host()
         elif self.session.host is not None and self.session.host_changed:    # a network host's window
-            self.session.host_changed = False
-            self.changed()
+            self._follow_own_host()
             if self.game.over:
                 self.app.end_and_debrief()
                 return
@@ -144,12 +143,24 @@ class GameScreen(Screen):
             self.actions.list.forget()
             self.handlers = {el: fn for el, fn in self.handlers.items() if el.alive()}
             self._tab_box = panel.build(self.content)
-            rebuilt = True
+            rebuilt = not isinstance(panel, SeatsPanel)     # a few labels: their memory can wait
         elif panel is self.actions:
             self.actions.materialise()
         rebuilt = self.news.update() or rebuilt
         if rebuilt and dt > 0:
             self.app._release()      # the killed widgets hold megabytes of surfaces
+
+    def _follow_own_host(self) -> None:
+        """A network host's window after a change on the host: a seat's Ready redraws the Seats tab only;
+        a new turn (or an instructor's change) redraws every view."""
+        self.session.host_changed = False
+        turn, seen = self.game.turn, getattr(self, "_host_seen", None)
+        self._host_seen = (turn, len(self.game.log))
+        if seen is not None and seen[0] == turn and seen[1] == len(self.game.log):
+            self.actions.dirty = True
+            self.turn_controls.refresh()
+        else:
+            self.changed()
 
     def changed(self) -> None:
         """The game changed: every view follows it."""

@@ -220,7 +220,7 @@ def cmd_run(args) -> int:
     if not args.scenario:
         return _fail("run needs a SCENARIO (a path or an id; see 'run --list')")
     try:
-        loaded = load_scenario(args.scenario)
+        loaded = load_scenario(args.scenario, cached=True)
     except FileNotFoundError as exc:
         return _fail(str(exc))
     except ScenarioError as exc:

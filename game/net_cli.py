@@ -6,9 +6,7 @@ or save with errors, 2 bad usage (a bad option, a refused join, no host at the a
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -119,7 +117,11 @@ def _build_host(args):
                  "instead, give another --save FILE)")
             return GameHost.resume(path, **kw)
     seats = _seats(args.seats, loaded.scenario)
-    seed = args.seed if args.seed is not None else secrets.randbelow(2 ** 31)
+    if args.seed is not None:
+        seed = args.seed
+    else:
+        import secrets
+        seed = secrets.randbelow(2 ** 31)
     return GameHost.new(loaded, seed, seats, path, **kw)
 
 
@@ -228,6 +230,7 @@ def join_main(args) -> int:
 
 
 def _log_to_stderr() -> None:
+    import logging
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s",
                         datefmt="%H:%M:%S")
     logging.getLogger("collective_security.net.websockets").setLevel(logging.WARNING)

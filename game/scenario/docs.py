@@ -350,7 +350,7 @@ def models() -> list[type[BaseModel]]:
         if m in out:
             return
         out.append(m)
-        for f in m.model_fields.values():
+        for f in S.built(m).model_fields.values():
             for inner in _models_in(f.annotation):
                 visit(inner)
     visit(S.Scenario)

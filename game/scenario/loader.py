@@ -15,19 +15,22 @@ a playable scenario (id, title, dates...) optional, and cannot be played.
 """
 from __future__ import annotations
 
-import difflib
 import gc
+import hashlib
 import itertools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pydantic import ValidationError
 
-from game.scenario.safe_yaml import LoadedYaml, Problem, YamlFileError, describe_os_error, load_yaml_file
+from game.scenario.files import MAX_BYTES, Problem, YamlFileError, describe_os_error, read_regular_file
 from game.scenario.schema import FORMAT_VERSION, Scenario
+
+if TYPE_CHECKING:
+    from game.scenario.safe_yaml import LoadedYaml
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LIST_KEYS = ("sources", "actors", "organisations", "regions", "forces", "agreements", "events", "objectives")
@@ -82,6 +85,8 @@ class CheckResult:
     problems: list[Problem]
     unreadable: bool = False
     library: bool = False
+    #: Every file read, in order: (name as given, resolved path, SHA-256 of its bytes).
+    files_read: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -137,14 +142,24 @@ def resolve(ref: str) -> Path:
     shipped = shipped_scenarios()
     if ref in shipped:
         return shipped[ref]
+    import difflib
     close = difflib.get_close_matches(ref, list(shipped), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else f" (shipped: {', '.join(shipped)})"
     raise FileNotFoundError(f"unknown scenario '{ref}'{hint}")
 
 
-def load_scenario(ref: str | Path) -> LoadedScenario:
-    """Load and validate a scenario; raise ``ScenarioError`` listing every problem."""
+def load_scenario(ref: str | Path, *, cached: bool = False) -> LoadedScenario:
+    """Load and validate a scenario; raise ``ScenarioError`` listing every problem.
+
+    With ``cached``, a scenario validated before from the very same files by the very same code
+    comes from the user's cache, and a newly validated one is kept there (game/scenario/cache.py
+    says when an entry is trusted)."""
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref
+    if cached:
+        from game.scenario import cache
+        hit = cache.lookup(path)
+        if hit is not None:
+            return LoadedScenario(hit[0], path, hit[1])
     result = check_file(path)
     if result.errors:
         raise ScenarioError(sort_problems(result.problems), result.unreadable)
@@ -152,6 +167,8 @@ def load_scenario(ref: str | Path) -> LoadedScenario:
         raise ScenarioError([Problem(str(path), 1, 1, "error",
                                      "this file is a library of shared definitions (`library: true`): "
                                      "it cannot be played; write a scenario that `extends:` it")])
+    if cached:
+        cache.store(path, result.scenario, result.warnings, result.files_read)
     return LoadedScenario(result.scenario, path, result.warnings)
 
 
@@ -188,15 +205,26 @@ def check_file(path: Path | str) -> CheckResult:
             gc.enable()
 
 
+@dataclass
+class _Reads:
+    """What loading read: each file (as ``CheckResult.files_read`` lists them), and the most items
+    in one list of any file's data (None when unknown, e.g. after a format upgrade)."""
+
+    files: list[tuple[str, str, str]] = field(default_factory=list)
+    longest_list: int | None = 0
+
+
 def _check_file(path: Path) -> CheckResult:
-    loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=())
+    reads = _Reads()
+    loaded, data, origins, problems = _load_with_extends(path, depth=0, chain=(), reads=reads)
     library = data.pop("library", False) is True
     fatal = [p for p in problems if p.severity == "error" and not p.message.startswith("duplicate key ")]
     if fatal:  # a duplicate key keeps its first value: the rest of the file is still checked
-        return CheckResult(path, None, _bounded(path, _filtered(problems)), library=library)
+        return CheckResult(path, None, _bounded(path, _filtered(problems)), library=library, files_read=reads.files)
     from game.scenario.checks import cross_check, library_model  # local: checks imports this module
     model = library_model() if library else Scenario
-    problems += _long_lists(data, loaded, origins)
+    if not _short_lists(data, reads.longest_list):
+        problems += _long_lists(data, loaded, origins)
     scenario, items, schema, unchecked = _validate(model, data, loaded, origins)
     problems += schema
     problems += cross_check(scenario, data, loaded, origins, library=library, items=items,
@@ -204,7 +232,14 @@ def _check_file(path: Path) -> CheckResult:
     if any(p.severity == "error" for p in problems):
         scenario = None
     return CheckResult(path, scenario if not library else None, _bounded(path, _filtered(problems), unchecked),
-                       library=library)
+                       library=library, files_read=reads.files)
+
+
+def _short_lists(data: dict, longest_list: int | None) -> bool:
+    """True when no list in ``data`` can be longer than ``MAX_LIST_ITEMS``: no file read holds one,
+    and the top-level lists, the only ones `extends` joins, are short too."""
+    return (longest_list is not None and longest_list <= MAX_LIST_ITEMS
+            and all(len(data[k]) <= MAX_LIST_ITEMS for k in LIST_KEYS if type(data.get(k)) is list))
 
 
 def _long_lists(data, loaded: LoadedYaml, origins: dict) -> list[Problem]:
@@ -292,14 +327,21 @@ def _bounded(path: Path, problems: list[Problem], unchecked: int = 0) -> list[Pr
     return out
 
 
-def _read_file(path: Path) -> LoadedYaml:
+def _read_file(path: Path, reads: _Reads) -> LoadedYaml:
+    """Read and parse one file (as ``load_yaml_file`` does), noting it in ``reads``."""
+    from game.scenario.safe_yaml import load_yaml_text  # the parser is imported only when a file is parsed
     try:
-        return load_yaml_file(path, keep_going=True)
+        data = read_regular_file(path, MAX_BYTES)
+        loaded = load_yaml_text(data, str(path), max_bytes=MAX_BYTES, keep_going=True)
     except YamlFileError as exc:
         raise ScenarioError(exc.problems, exc.unreadable) from None
+    reads.files.append((str(path), str(Path(path).resolve()), hashlib.sha256(data).hexdigest()))
+    if reads.longest_list is not None:
+        reads.longest_list = None if loaded.longest_list is None else max(reads.longest_list, loaded.longest_list)
+    return loaded
 
 
-def _load_with_extends(path: Path, depth: int, chain: tuple):
+def _load_with_extends(path: Path, depth: int, chain: tuple, reads: _Reads):
     """Load a file and the files it extends. Returns (its LoadedYaml, merged data, origins, problems).
 
     ``origins`` maps (list key, index in the merged list) to (LoadedYaml, index in that file),
@@ -307,7 +349,7 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
     file it came from.
     """
     problems: list[Problem] = []
-    loaded = _read_file(path)
+    loaded = _read_file(path, reads)
     problems += loaded.warnings + loaded.errors
     data = loaded.data
     if not isinstance(data, dict):
@@ -315,6 +357,8 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
                                      "a scenario file must be a mapping of keys (format:, id:, title:, actors:, ...), "
                                      f"not a {_kind(data)}")])
     data, upgrade = upgrade_format(data, loaded)
+    if data is not loaded.data:  # upgraded: its lists are not those the parser counted
+        reads.longest_list = None
     problems += upgrade
     if any(p.severity == "error" for p in upgrade):
         return loaded, {}, {}, problems
@@ -354,7 +398,7 @@ def _load_with_extends(path: Path, depth: int, chain: tuple):
                                     f"more than {MAX_EXTENDS_DEPTH} levels of `extends`"))
             continue
         try:
-            ploaded, pdata, porigins, pprob = _load_with_extends(ppath, depth + 1, chain + (path.resolve(),))
+            ploaded, pdata, porigins, pprob = _load_with_extends(ppath, depth + 1, chain + (path.resolve(),), reads)
         except ScenarioError as exc:
             problems += exc.problems
             problems.append(Problem(str(path), line, col, "error", f"the extended file '{parent}' cannot be read"))
@@ -393,6 +437,7 @@ def _near_files(folder: Path, name: str) -> str:
         names = [str(p.relative_to(folder)) for p in itertools.islice(folder.rglob("*.yaml"), 500)]
     except OSError:  # pragma: no cover
         return ""
+    import difflib
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -13,7 +13,7 @@ import typing
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from game.scenario.schema import Scenario
+from game.scenario.schema import Scenario, built
 
 # Parts of a pydantic error location that name a type tried by a union, not a key in the file.
 _TAG = re.compile(r"^[a-z][a-z\-]*\[")
@@ -69,6 +69,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 def _field(model: type[BaseModel], name) -> FieldInfo | None:
+    built(model)  # its field types resolved
     return model.model_fields.get(name) or next(
         (f for f in model.model_fields.values() if f.alias == name), None)
 

@@ -39,11 +39,7 @@ display differently from what it is, are refused like control characters.
 from __future__ import annotations
 
 import datetime
-import errno
-import os
 import re
-import stat
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -52,8 +48,10 @@ from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarE
                          SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from game.scenario.files import MAX_BYTES, Problem, YamlFileError, describe_os_error, read_regular_file
+
 __all__ = ["Problem", "YamlFileError", "LoadedYaml", "load_yaml_file", "load_yaml_text", "core_loader",
-           "read_regular_file"]
+           "describe_os_error", "read_regular_file"]
 
 _Loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
@@ -148,6 +146,9 @@ def core_loader(base: type = None) -> type:
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # Invisible characters that reorder or hide the text around them ("Trojan source"): never needed in a scenario.
 _BIDI = re.compile("[\u202A-\u202E\u2066-\u2069]")
+# Either of the two (one scan of the text finds that a file has neither, the usual case).
+_REFUSED = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\u2029\u202F-\u2065\u206A-\uD7FF\uE000-\uFFFD"
+                      "\U00010000-\U0010FFFF]")
 # What a double-quoted escape may put in a text that the file itself may not hold (tab and line
 # breaks are fine): C0/C1 controls, DEL, the direction overrides, and surrogates or BOMs.
 _ESCAPED_BAD = re.compile("[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\u202A-\u202E\u2066-\u2069"
@@ -165,36 +166,6 @@ _HINTS = (  # (substring of PyYAML/libyaml problem text, advice)
     ("unknown escape", "inside double quotes write a backslash as '\\\\', or use single quotes"),
     ("found duplicate anchor", "each '&name' anchor must be unique"),
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located diagnostic about a file."""
-
-    file: str
-    line: int  # 1-based, 0 if unknown
-    col: int  # 1-based, 0 if unknown
-    severity: str  # "error" | "warning"
-    message: str
-
-    def format(self) -> str:
-        """gcc-style ``FILE:LINE:COL: severity: message`` (unknown parts left out)."""
-        where = self.file
-        if self.line > 0:
-            where += f":{self.line}" + (f":{self.col}" if self.col > 0 else "")
-        return f"{where}: {self.severity}: {self.message}"
-
-
-class YamlFileError(Exception):
-    """The file cannot be read or parsed at all; ``problems`` says why and where.
-
-    ``unreadable`` is True when the file could not be read as text at all (missing, not a regular
-    file, too big, not UTF-8, binary): commands exit 2 for those, 1 for other errors."""
-
-    def __init__(self, problems: list[Problem], unreadable: bool = False):
-        self.problems = list(problems)
-        self.unreadable = unreadable
-        super().__init__("\n".join(p.format() for p in self.problems))
 
 
 # --- positions ---------------------------------------------------------------------------------
@@ -273,6 +244,8 @@ class LoadedYaml:
         self.data, self.path = data, path
         self.warnings = list(warnings or [])
         self.errors: list[Problem] = []  # errors that left the data usable (``keep_going``)
+        #: The most items in one list of ``data``, when known (loading counts them), else None.
+        self.longest_list: int | None = None
         self._root, self._text = root, text
         if positions is None and root is not None:
             positions = _positions_from_node(root)
@@ -417,6 +390,7 @@ class _Builder:
         self.first_chars = frozenset(c for c in resolvers if c is not None)
         self.wildcard = None in resolvers
         self.plain: dict[str, tuple[str, Any]] = {}  # plain scalar text -> (tag, value)
+        self.longest_list = 0  # the most items read into one list (alias copies repeat a list read)
         self.scalars = CoreConstructor()
 
     def report(self, mark, message: str, severity: str = "error") -> None:
@@ -513,11 +487,11 @@ class _Builder:
             ev = get_event()
             t = type(ev)
 
-            if t is ScalarEvent:
-                value, tag = ev.value, ev.tag
+            if t is ScalarEvent:  # the hot path: most events are plain scalars, half of them keys
+                value, tag, mark = ev.value, ev.tag, ev.start_mark
                 if ev.style == '"' and _ESCAPED_BAD.search(value) is not None:  # "\a", "\u202e" and the like
                     bad = _ESCAPED_BAD.search(value).group()
-                    report(ev.start_mark, f"this text holds the invisible character U+{ord(bad):04X} (written as an "
+                    report(mark, f"this text holds the invisible character U+{ord(bad):04X} (written as an "
                            "escape); names and texts may not hold control or direction-override characters: "
                            "remove it")
                 if tag is None and ev.anchor is None:
@@ -528,42 +502,45 @@ class _Builder:
                 else:
                     tag, res = self.scalar(ev)
                     if ev.anchor is not None:
-                        a = self.new_anchor(anchors, ev.anchor, ev.start_mark)
-                        a.data, a.pos, a.key, a.done = None if res is _BAD else res, ev.start_mark, (tag, value), True
+                        a = self.new_anchor(anchors, ev.anchor, mark)
+                        a.data, a.pos, a.key, a.done = None if res is _BAD else res, mark, (tag, value), True
                 if is_map:
                     if state == _KEY:
                         if tag is _STR:
                             k = value
                         elif tag == _MERGE:
-                            state, kmark = _MERGE_VALUE, ev.start_mark
+                            state, kmark = _MERGE_VALUE, mark
                             continue
                         else:
-                            k = self.key_text(tag, value, ev.start_mark)
-                        state, key, kmark = self.take_key(k, data, ents, ev.start_mark)
+                            k = self.key_text(tag, value, mark)
+                        if k is not None and k not in data:  # the usual case of take_key
+                            state, key, kmark = _VALUE, k, mark
+                        else:
+                            state, key, kmark = self.take_key(k, data, ents, mark)
                         continue
                     if state == _SKIP:  # the value of a bad or duplicate key: never built
                         state = _KEY
                         continue
                 nodes += 1
                 if nodes > max_nodes:
-                    self.too_many(ev.start_mark)
+                    self.too_many(mark)
                 if res is _BAD:
-                    self.bad_scalar(tag, value, ev.start_mark)
+                    self.bad_scalar(tag, value, mark)
                     res = None
                 if depth >= max_depth and f is not None:
                     self.deep(kmark if is_map else f.pos[0])
                 if is_map:
                     if state == _VALUE:
                         data[key] = res
-                        ents[key] = (kmark, ev.start_mark)
+                        ents[key] = (kmark, mark)
                         state = _KEY
                     else:
-                        state = self.merge_value(f, res, ev.start_mark, ev.start_mark)
+                        state = self.merge_value(f, res, mark, mark)
                 elif f is not None:
                     data.append(res)
-                    ents.append(ev.start_mark)
+                    ents.append(mark)
                 else:
-                    return self.end(get_event, res, ev.start_mark, ev.start_mark)
+                    return self.end(get_event, res, mark, mark)
 
             elif t is MappingStartEvent or t is SequenceStartEvent:
                 mark = ev.start_mark
@@ -612,6 +589,8 @@ class _Builder:
 
             elif t is MappingEndEvent or t is SequenceEndEvent:
                 done, value = f, data
+                if t is SequenceEndEvent and len(data) > self.longest_list:
+                    self.longest_list = len(data)
                 if done.merged:  # explicit keys win over merged ones; earlier merges win over later ones
                     base: dict[str, Any] = {}
                     for m in reversed(done.merged):
@@ -823,11 +802,12 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
                  "save it as UTF-8 text", data.count(b"\n", 0, e.start) + 1, col)
     else:
         text = data[1:] if data.startswith("\ufeff") else data
-    if (bad := _NON_PRINTABLE.search(text)) is not None:
-        line, col = _line_col(text, bad.start())
-        fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
-             "(is this a binary file, not YAML text?)", line, col)
-    if (bad := _BIDI.search(text)) is not None:
+    if _REFUSED.search(text) is not None:  # a control or a direction-override character: say which, where
+        if (bad := _NON_PRINTABLE.search(text)) is not None:
+            line, col = _line_col(text, bad.start())
+            fail(f"the file contains the control character U+{ord(bad.group()):04X}, which YAML does not allow "
+                 "(is this a binary file, not YAML text?)", line, col)
+        bad = _BIDI.search(text)
         line, col = _line_col(text, bad.start())
         fail(f"the file contains the invisible direction-override character U+{ord(bad.group()):04X}, which can "
              "make text show differently from what it is; delete it", line, col)
@@ -852,6 +832,7 @@ def _load(data: bytes | str, path: str, max_bytes: int, max_depth: int, max_alia
     loaded = LoadedYaml(value, None, path, [p for p in builder.problems if p.severity != "error"],
                         positions=positions, text=text)
     loaded.errors = errors
+    loaded.longest_list = builder.longest_list
     return loaded
 
 
@@ -868,7 +849,7 @@ def _build(text: str, path: str, max_depth: int, max_alias_expansions: int, load
     return builder, value, positions
 
 
-def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_bytes: int = 2_000_000,
+def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_bytes: int = MAX_BYTES,
                    max_depth: int = 64, max_alias_expansions: int = 10_000, keep_going: bool = False) -> LoadedYaml:
     """Load one YAML document from text or bytes; raises only :class:`YamlFileError`.
 
@@ -888,76 +869,7 @@ def load_yaml_text(text_or_bytes: str | bytes, path: str = "<string>", *, max_by
                                      "please report this together with the file")]) from None
 
 
-_NAME_MAX = 255
-
-
-def describe_os_error(exc: OSError, path) -> str:
-    """One plain sentence for an OSError about ``path`` (no Python internals)."""
-    name = str(path)
-    code = exc.errno
-    if code == errno.ENOENT:
-        return "the file does not exist"
-    if code == errno.ENAMETOOLONG or (code is None and len(os.path.basename(name)) > _NAME_MAX):
-        longest = max((len(part) for part in name.replace("\\", "/").split("/")), default=0)
-        return (f"the file name is too long ({longest} characters in one part; the system allows "
-                f"{_NAME_MAX}): rename the file or give a shorter path")
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied: you may not read this file"
-    if code == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
-    if code == errno.ELOOP:
-        return "the path goes round a loop of symbolic links"
-    if code == errno.EISDIR:
-        return "this is a directory, not a scenario file"
-    if code == errno.ENOSPC:
-        return "the disk is full"
-    if code == errno.EROFS:
-        return "the file system is read-only"
-    return f"cannot open the file: {exc.strerror or type(exc).__name__}"
-
-
-def read_regular_file(path, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes of the regular file at ``path``.
-
-    Never blocks: the file is opened without waiting (a named pipe would otherwise wait for a
-    writer forever) and refused unless it is a regular file. Raises :class:`YamlFileError` with
-    ``unreadable=True`` and one plain sentence."""
-    name = str(path)
-
-    def fail(message: str):
-        raise YamlFileError([Problem(name, 0, 0, "error", message)], unreadable=True)
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(name, flags)
-    except (OSError, ValueError) as e:  # ValueError: a NUL in the name
-        fail(describe_os_error(e, name) if isinstance(e, OSError) else "the file name contains a NUL character")
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            fail("this is a directory, not a scenario file")
-        if not stat.S_ISREG(st.st_mode):
-            what = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device" if
-                    stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a socket" if
-                    stat.S_ISSOCK(st.st_mode) else "a special file")
-            fail(f"this is {what}, not a regular file; only regular files are read")
-        if st.st_size > max_bytes:
-            fail(f"the file is larger than the limit of {max_bytes:,} bytes; split it or shorten it")
-        chunks, left = [], max_bytes + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except OSError as e:
-        fail(f"cannot read the file: {e.strerror or type(e).__name__}")
-    finally:
-        os.close(fd)
-
-
-def load_yaml_file(path, *, max_bytes: int = 2_000_000, max_depth: int = 64,
+def load_yaml_file(path, *, max_bytes: int = MAX_BYTES, max_depth: int = 64,
                    max_alias_expansions: int = 10_000, keep_going: bool = False) -> LoadedYaml:
     """Read and load the YAML file at ``path`` (regular files only; at most ``max_bytes + 1``
     bytes are read)."""

@@ -37,6 +37,11 @@ class Verdict:
         return bool(self.ok.any())
 
 
+def refused(state: State, reason: str) -> Verdict:
+    """The verdict of an action refused in every run."""
+    return Verdict(np.zeros(state.runs, dtype=bool), reason)
+
+
 @dataclass(frozen=True)
 class Action:
     """Base class. Subclasses set ``kind``, ``label``, ``help`` and implement the rules."""
@@ -71,25 +76,24 @@ class Action:
 
     # --- shared -------------------------------------------------------------------
     def validate(self, world: World, state: State) -> Verdict:
-        none = np.zeros(state.runs, dtype=bool)
         if self.actor not in world.actor_ids:
-            return Verdict(none, f"There is no actor '{self.actor}' in this scenario.")
+            return refused(state, f"There is no actor '{self.actor}' in this scenario.")
         kind = world.actor(self.actor).kind
         if kind not in self.actor_kinds:
-            return Verdict(none, f"{world.name(self.actor)} ({kind.replace('_', ' ')}) cannot {self.label.lower()}.")
+            return refused(state, f"{world.name(self.actor)} ({kind.replace('_', ' ')}) cannot {self.label.lower()}.")
         try:
             extra = self.check(world, state)
         except Refused as why:
-            return Verdict(none, str(why))
+            return refused(state, str(why))
         ok = np.ones(state.runs, dtype=bool) if extra is None else extra.copy()
         if not ok.any():
             return Verdict(ok, "Not possible in the current situation.")
         cost = self.cost(world)
-        affordable = state.budget[:, world.a(self.actor)] >= cost - 1e-9
-        if not (ok & affordable).any():
+        ok &= state.budget[:, world.a(self.actor)] >= cost - 1e-9
+        if not ok.any():
             left = state.budget[0, world.a(self.actor)]
-            return Verdict(ok & affordable, f"It costs {cost:g} action points; {world.name(self.actor)} has {left:g} left this turn.")
-        return Verdict(ok & affordable)
+            return Verdict(ok, f"It costs {cost:g} action points; {world.name(self.actor)} has {left:g} left this turn.")
+        return Verdict(ok)
 
     def perform(self, world: World, state: State, mask: np.ndarray, rng: np.random.Generator) -> str:
         """Pay the cost, record the action and apply it to the runs in ``mask``."""
@@ -98,7 +102,8 @@ class Action:
         return self.apply(world, state, mask, rng)
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, **dataclasses.asdict(self)}
+        """The action as plain data (its fields hold plain values: no copy is needed)."""
+        return {"kind": self.kind, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)}}
 
     def describe(self, world: World) -> str:
         return f"{world.name(self.actor)}: {self.label.lower()}"
@@ -122,30 +127,30 @@ def action_from_dict(data: dict) -> Action:
 
 
 # --- helpers -------------------------------------------------------------------------
-def _need(cond: bool, reason: str) -> None:
-    if not cond:
-        raise Refused(reason)
-
-
 def _state_of(world: World, actor_id: str) -> int:
-    _need(actor_id in world.actor_ids, f"There is no actor '{actor_id}' in this scenario.")
+    if actor_id not in world.actor_ids:
+        raise Refused(f"There is no actor '{actor_id}' in this scenario.")
     return world.a(actor_id)
 
 
 def _own_region(world: World, actor: str, region: str) -> int:
-    _need(region in world.region_ids, f"There is no region '{region}' in this scenario.")
+    if region not in world.region_ids:
+        raise Refused(f"There is no region '{region}' in this scenario.")
     r = world.r(region)
-    _need(world.region_country[r] == world.a(actor),
-          f"{world.name(region)} is not governed by {world.name(actor)}.")
+    if world.region_country[r] != world.a(actor):
+        raise Refused(f"{world.name(region)} is not governed by {world.name(actor)}.")
     return r
 
 
 def _pending_session(world: World, state: State, actor: str, body: str) -> np.ndarray:
     """(R,) runs where ``body`` has a session pending in which ``actor`` has a vote (or refuse)."""
-    _need(body in world.org_ids, f"There is no organisation '{body}'.")
-    _need(bool(world.membership[world.o(body), world.a(actor)]), f"{world.name(actor)} has no vote in the {body}.")
+    if body not in world.org_ids:
+        raise Refused(f"There is no organisation '{body}'.")
+    if not world.membership[world.o(body), world.a(actor)]:
+        raise Refused(f"{world.name(actor)} has no vote in the {body}.")
     pending = (state.req_stage[:, :, world.b(body)] == SESSION_SCHEDULED).any(axis=1)
-    _need(bool(pending.any()), f"No {body} session is pending.")
+    if not pending.any():
+        raise Refused(f"No {body} session is pending.")
     return pending
 
 
@@ -193,33 +198,42 @@ class RequestAssistance(Action):
 
     def check(self, world, state):
         q = world.a(self.actor)
-        _need(self.framing in FRAMINGS, f"Unknown framing '{self.framing}' (use one of: {', '.join(FRAMINGS)}).")
-        _need(self.target_body in world.body_ids, f"There is no organisation or state '{self.target_body}'.")
-        _need(self.target_body != self.actor, "A government cannot ask itself for help.")
+        if self.framing not in FRAMINGS:
+            raise Refused(f"Unknown framing '{self.framing}' (use one of: {', '.join(FRAMINGS)}).")
+        if self.target_body not in world.body_ids:
+            raise Refused(f"There is no organisation or state '{self.target_body}'.")
+        if self.target_body == self.actor:
+            raise Refused("A government cannot ask itself for help.")
         if self.against is not None:
-            _need(self.against in world.actor_ids, f"There is no actor '{self.against}'.")
-            _need(self.against != self.actor, "A government cannot ask for help against itself.")
+            if self.against not in world.actor_ids:
+                raise Refused(f"There is no actor '{self.against}'.")
+            if self.against == self.actor:
+                raise Refused("A government cannot ask for help against itself.")
         if self.about is not None:
-            _need(self.target_body in world.org_ids, "Only an organisation can be asked to act about another state.")
-            _need(self.about in world.actor_ids and world.actor(self.about).kind in STATE_KINDS,
-                  f"There is no state '{self.about}'.")
-            _need(bool(world.membership[world.o(self.target_body), world.a(self.about)]),
-                  f"{world.name(self.about)} is not a member of the {self.target_body}.")
+            if self.target_body not in world.org_ids:
+                raise Refused("Only an organisation can be asked to act about another state.")
+            if not (self.about in world.actor_ids and world.actor(self.about).kind in STATE_KINDS):
+                raise Refused(f"There is no state '{self.about}'.")
+            if not world.membership[world.o(self.target_body), world.a(self.about)]:
+                raise Refused(f"{world.name(self.about)} is not a member of the {self.target_body}.")
         if self.target_body in world.org_ids:
             org = world.org(self.target_body)
-            _need(org.security_role, f"{org.name} takes no requests for military assistance.")
-            _need(bool(world.membership[world.o(org.id), q]),
-                  f"{world.name(self.actor)} is not a member of the {org.id}: only members may invoke its treaty.")
+            if not org.security_role:
+                raise Refused(f"{org.name} takes no requests for military assistance.")
+            if not world.membership[world.o(org.id), q]:
+                raise Refused(f"{world.name(self.actor)} is not a member of the {org.id}: only members may invoke its treaty.")
             if self.article is not None:
                 numbers = [a.number for a in org.rules.articles]
-                _need(self.article in numbers, f"Article {self.article} is not among the {org.id} articles in force "
-                                               f"({', '.join(map(str, numbers)) or 'none'}).")
+                if self.article not in numbers:
+                    raise Refused(f"Article {self.article} is not among the {org.id} articles in force "
+                                  f"({', '.join(map(str, numbers)) or 'none'}).")
         else:
-            _need(world.actor(self.target_body).kind in ("government", "state"),
-                  f"{world.name(self.target_body)} is not a state.")
+            if world.actor(self.target_body).kind not in ("government", "state"):
+                raise Refused(f"{world.name(self.target_body)} is not a state.")
         b = world.b(self.target_body)
         free = state.req_stage[:, q, b] != SESSION_SCHEDULED
-        _need(bool(free.any()), f"A request to {world.phrase(self.target_body)} is already pending.")
+        if not free.any():
+            raise Refused(f"A request to {world.phrase(self.target_body)} is already pending.")
         return free
 
     def apply(self, world, state, mask, rng):
@@ -250,8 +264,10 @@ class Vote(Action):
 
     def check(self, world, state):
         pending = _pending_session(world, state, self.actor, self.body)
-        _need(self.support_up_to in LEVELS, f"Unknown mandate level '{self.support_up_to}'.")
-        _need(self.otherwise in ("abstain", "oppose"), "Above your level you may only abstain or oppose.")
+        if self.support_up_to not in LEVELS:
+            raise Refused(f"Unknown mandate level '{self.support_up_to}'.")
+        if self.otherwise not in ("abstain", "oppose"):
+            raise Refused("Above your level you may only abstain or oppose.")
         return pending
 
     def apply(self, world, state, mask, rng):
@@ -276,7 +292,8 @@ class ProposeMandate(Action):
 
     def check(self, world, state):
         pending = _pending_session(world, state, self.actor, self.body)
-        _need(self.level in LEVELS[1:], f"Unknown mandate level '{self.level}'.")
+        if self.level not in LEVELS[1:]:
+            raise Refused(f"Unknown mandate level '{self.level}'.")
         return pending
 
     def apply(self, world, state, mask, rng):
@@ -301,9 +318,11 @@ class AnswerRequest(Action):
 
     def check(self, world, state):
         q = _state_of(world, self.requester)
-        _need(self.answer in LEVELS, f"Unknown answer '{self.answer}'.")
+        if self.answer not in LEVELS:
+            raise Refused(f"Unknown answer '{self.answer}'.")
         pending = state.req_stage[:, q, world.b(self.actor)] == SESSION_SCHEDULED
-        _need(bool(pending.any()), f"{world.name(self.requester)} has no pending request to {world.name(self.actor)}.")
+        if not pending.any():
+            raise Refused(f"{world.name(self.requester)} has no pending request to {world.name(self.actor)}.")
         return pending
 
     def apply(self, world, state, mask, rng):
@@ -326,17 +345,23 @@ class DeployForce(Action):
         return self.region
 
     def check(self, world, state):
-        _need(self.force in world.force_ids, f"There is no force '{self.force}'.")
-        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        if self.force not in world.force_ids:
+            raise Refused(f"There is no force '{self.force}'.")
+        if self.region not in world.region_ids:
+            raise Refused(f"There is no region '{self.region}'.")
         f = world.f(self.force)
-        _need(world.force_owner[f] == world.a(self.actor), f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
+        if world.force_owner[f] != world.a(self.actor):
+            raise Refused(f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
         free = state.force_status[:, f] != IN_TRANSIT
-        _need(bool(free.any()), f"{world.name(self.force)} is already on the move.")
+        if not free.any():
+            raise Refused(f"{world.name(self.force)} is already on the move.")
         host = int(world.region_country[world.r(self.region)])
         consent = host_consents(world, state, world.a(self.actor), host, world.r(self.region))
-        _need(bool(consent.any()), f"{world.name(world.actor_ids[host])} has not consented to foreign troops.")
+        if not consent.any():
+            raise Refused(f"{world.name(world.actor_ids[host])} has not consented to foreign troops.")
         here = (state.force_location[:, f] == world.r(self.region)) & (state.force_status[:, f] == DEPLOYED)
-        _need(bool((~here).any()), f"{world.name(self.force)} is already there.")
+        if not (~here).any():
+            raise Refused(f"{world.name(self.force)} is already there.")
         return free & consent & ~here
 
     def apply(self, world, state, mask, rng):
@@ -363,11 +388,14 @@ class WithdrawForce(Action):
         return self.force
 
     def check(self, world, state):
-        _need(self.force in world.force_ids, f"There is no force '{self.force}'.")
+        if self.force not in world.force_ids:
+            raise Refused(f"There is no force '{self.force}'.")
         f = world.f(self.force)
-        _need(world.force_owner[f] == world.a(self.actor), f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
+        if world.force_owner[f] != world.a(self.actor):
+            raise Refused(f"{world.name(self.force)} is not under {world.name(self.actor)}'s command.")
         away = state.force_status[:, f] != AT_HOME
-        _need(bool(away.any()), f"{world.name(self.force)} is already at home.")
+        if not away.any():
+            raise Refused(f"{world.name(self.force)} is already at home.")
         return away
 
     def apply(self, world, state, mask, rng):
@@ -396,8 +424,10 @@ class SendAid(Action):
 
     def check(self, world, state):
         _state_of(world, self.recipient)
-        _need(self.aid in ("humanitarian", "equipment", "helicopters", "fuel"), f"Unknown aid '{self.aid}'.")
-        _need(world.actor(self.recipient).kind in ("government", "state"), "Aid goes to a state.")
+        if self.aid not in ("humanitarian", "equipment", "helicopters", "fuel"):
+            raise Refused(f"Unknown aid '{self.aid}'.")
+        if world.actor(self.recipient).kind not in ("government", "state"):
+            raise Refused("Aid goes to a state.")
         return None
 
     def apply(self, world, state, mask, rng):
@@ -426,10 +456,11 @@ class SetBorder(Action):
     def check(self, world, state):
         me, other = world.a(self.actor), _state_of(world, self.neighbour)
         mine, theirs = world.regions_of(me), world.regions_of(other)
-        _need(len(mine) > 0 and len(theirs) > 0 and bool(world.adjacency[np.ix_(mine, theirs)].any()),
-              f"{world.name(self.actor)} has no border with {world.name(self.neighbour)} in this scenario.")
+        if not (len(mine) > 0 and len(theirs) > 0 and bool(world.adjacency[np.ix_(mine, theirs)].any())):
+            raise Refused(f"{world.name(self.actor)} has no border with {world.name(self.neighbour)} in this scenario.")
         differs = state.border_open[:, me, other] != self.open
-        _need(bool(differs.any()), f"The border is already {'open' if self.open else 'closed'}.")
+        if not differs.any():
+            raise Refused(f"The border is already {'open' if self.open else 'closed'}.")
         return differs
 
     def apply(self, world, state, mask, rng):
@@ -452,9 +483,11 @@ class ReinforceBorder(Action):
 
     def check(self, world, state):
         r = _own_region(world, self.actor, self.region)
-        _need(bool(world.foreign_adjacency[r].any()), f"{world.name(self.region)} has no foreign border.")
+        if not world.foreign_adjacency[r].any():
+            raise Refused(f"{world.name(self.region)} has no foreign border.")
         room = state.border_security[:, r] < 0.95
-        _need(bool(room.any()), f"The border of {world.name(self.region)} is already as secure as it can be.")
+        if not room.any():
+            raise Refused(f"The border of {world.name(self.region)} is already as secure as it can be.")
         return room
 
     def apply(self, world, state, mask, rng):
@@ -477,7 +510,8 @@ class SecurityOperation(Action):
     def check(self, world, state):
         _own_region(world, self.actor, self.region)
         has = state.reserve[:, world.a(self.actor)] >= 100
-        _need(bool(has.any()), f"{world.name(self.actor)} has no reserve troops left.")
+        if not has.any():
+            raise Refused(f"{world.name(self.actor)} has no reserve troops left.")
         return has
 
     def apply(self, world, state, mask, rng):
@@ -502,7 +536,8 @@ class DeclareEmergency(Action):
     def check(self, world, state):
         r = _own_region(world, self.actor, self.region)
         free = state.emergency_days[:, r] <= 0
-        _need(bool(free.any()), f"{world.name(self.region)} is already under a state of emergency.")
+        if not free.any():
+            raise Refused(f"{world.name(self.region)} is already under a state of emergency.")
         return free
 
     def apply(self, world, state, mask, rng):
@@ -526,8 +561,10 @@ class Mediate(Action):
 
     def check(self, world, state):
         other = _state_of(world, self.between)
-        _need(other != world.a(self.actor), "A state cannot mediate in its own crisis.")
-        _need(world.ties[other, world.a(self.actor)] > -0.3, f"{world.name(self.between)} does not trust {world.name(self.actor)} as a mediator.")
+        if other == world.a(self.actor):
+            raise Refused("A state cannot mediate in its own crisis.")
+        if not world.ties[other, world.a(self.actor)] > -0.3:
+            raise Refused(f"{world.name(self.between)} does not trust {world.name(self.actor)} as a mediator.")
         return None
 
     def apply(self, world, state, mask, rng):
@@ -557,11 +594,12 @@ class PublicStatement(Action):
 
     def check(self, world, state):
         _state_of(world, self.about)
-        _need(self.stance in ("support_government", "call_for_restraint", "blame_outside_forces", "condemn_violence"),
-              f"Unknown stance '{self.stance}'.")
+        if self.stance not in ("support_government", "call_for_restraint", "blame_outside_forces", "condemn_violence"):
+            raise Refused(f"Unknown stance '{self.stance}'.")
         said = state.taken.get((self.actor, self.kind, self.about))
         fresh = np.ones(state.runs, dtype=bool) if said is None else ~said
-        _need(bool(fresh.any()), f"{world.name(self.actor)} has already spoken on {world.name(self.about)}.")
+        if not fresh.any():
+            raise Refused(f"{world.name(self.actor)} has already spoken on {world.name(self.about)}.")
         return fresh
 
     def apply(self, world, state, mask, rng):
@@ -594,10 +632,12 @@ class Attack(Action):
         return self.region
 
     def check(self, world, state):
-        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        if self.region not in world.region_ids:
+            raise Refused(f"There is no region '{self.region}'.")
         g = world.group_ids.index(self.actor)
         near = state.group_strength[:, g, :] @ world.adjacency[:, world.r(self.region)] > 1.0
-        _need(bool(near.any()), f"{world.name(self.actor)} has no fighters next to {world.name(self.region)}.")
+        if not near.any():
+            raise Refused(f"{world.name(self.actor)} has no fighters next to {world.name(self.region)}.")
         return near
 
     def apply(self, world, state, mask, rng):
@@ -621,8 +661,10 @@ class ChooseOption(Action):
 
     def check(self, world, state):
         offer = next((c for c in state.pending_choices if c["event"] == self.event and c["actor"] == self.actor), None)
-        _need(offer is not None, f"No choice from '{self.event}' is waiting for {world.name(self.actor)}.")
-        _need(0 <= self.choice < len(offer["choices"]), "There is no such option.")
+        if offer is None:
+            raise Refused(f"No choice from '{self.event}' is waiting for {world.name(self.actor)}.")
+        if not 0 <= self.choice < len(offer["choices"]):
+            raise Refused("There is no such option.")
         return None
 
     def apply(self, world, state, mask, rng):
@@ -650,15 +692,19 @@ class CrossBorderAttack(Action):
         return self.region
 
     def check(self, world, state):
-        _need(self.mode in ("shell", "attack", "occupy"), f"Unknown mode '{self.mode}' (shell, attack or occupy).")
-        _need(self.region in world.region_ids, f"There is no region '{self.region}'.")
+        if self.mode not in ("shell", "attack", "occupy"):
+            raise Refused(f"Unknown mode '{self.mode}' (shell, attack or occupy).")
+        if self.region not in world.region_ids:
+            raise Refused(f"There is no region '{self.region}'.")
         a, r = world.a(self.actor), world.r(self.region)
         host = int(world.region_country[r])
-        _need(host != a, f"{world.name(self.region)} is {world.name(self.actor)}'s own territory.")
-        _need(bool(world.adjacency[r, world.regions_of(a)].any()),
-              f"{world.name(self.region)} does not border {world.name(self.actor)}'s territory.")
+        if host == a:
+            raise Refused(f"{world.name(self.region)} is {world.name(self.actor)}'s own territory.")
+        if not world.adjacency[r, world.regions_of(a)].any():
+            raise Refused(f"{world.name(self.region)} does not border {world.name(self.actor)}'s territory.")
         stronger = state.hostile[:, a, r] < world.k.mode_intensity(self.mode) - 1e-9
-        _need(bool(stronger.any()), f"{world.name(self.actor)} is already operating at that intensity there.")
+        if not stronger.any():
+            raise Refused(f"{world.name(self.actor)} is already operating at that intensity there.")
         return stronger
 
     def apply(self, world, state, mask, rng):
@@ -682,10 +728,12 @@ class Ceasefire(Action):
 
     def check(self, world, state):
         other = _state_of(world, self.with_state)
-        _need(other != world.a(self.actor), "A state cannot agree a ceasefire with itself.")
+        if other == world.a(self.actor):
+            raise Refused("A state cannot agree a ceasefire with itself.")
         firing = state.hostile[:, world.a(self.actor), world.regions_of(other)].max(axis=1) > 0 \
             if len(world.regions_of(other)) else np.zeros(state.runs, dtype=bool)
-        _need(bool(firing.any()), f"{world.name(self.actor)}'s forces are not firing on {world.name(self.with_state)}.")
+        if not firing.any():
+            raise Refused(f"{world.name(self.actor)}'s forces are not firing on {world.name(self.with_state)}.")
         return firing
 
     def apply(self, world, state, mask, rng):
@@ -715,13 +763,12 @@ class InstructorAction(Action):
     changes_world: ClassVar[bool] = False
 
     def validate(self, world: World, state: State) -> Verdict:
-        none = np.zeros(state.runs, dtype=bool)
         if self.actor != INSTRUCTOR:
-            return Verdict(none, "Only the instructor's seat can do this.")
+            return refused(state, "Only the instructor's seat can do this.")
         try:
             extra = self.check(world, state)
         except Refused as why:
-            return Verdict(none, str(why))
+            return refused(state, str(why))
         return Verdict(np.ones(state.runs, dtype=bool) if extra is None else extra.copy())
 
     def perform(self, world, state, mask, rng, humans=frozenset()) -> str:
@@ -736,14 +783,17 @@ def _number(value, low: float, high: float) -> bool:
 
 def _check_news(state: State, text) -> None:
     """Refuse a news item that is empty, too long, or one the instructor has withdrawn."""
-    _need(isinstance(text, str) and bool(text.strip()), "Write the news item first.")
-    _need(len(text) <= MAX_NEWS, f"A news item has at most {MAX_NEWS} characters.")
-    _need(text.strip() not in withdrawn_news(state),
-          "You withdrew a news item with this text: word it differently to publish it again.")
+    if not (isinstance(text, str) and bool(text.strip())):
+        raise Refused("Write the news item first.")
+    if len(text) > MAX_NEWS:
+        raise Refused(f"A news item has at most {MAX_NEWS} characters.")
+    if text.strip() in withdrawn_news(state):
+        raise Refused("You withdrew a news item with this text: word it differently to publish it again.")
 
 
 def _actor_id(world: World, actor_id) -> str:
-    _need(isinstance(actor_id, str) and actor_id in world.actor_ids, f"There is no actor '{actor_id}' in this scenario.")
+    if not (isinstance(actor_id, str) and actor_id in world.actor_ids):
+        raise Refused(f"There is no actor '{actor_id}' in this scenario.")
     return actor_id
 
 
@@ -791,11 +841,11 @@ class InstructorInject(InstructorAction):
     help: ClassVar[str] = "The instructor fires one of the scenario's events now, or writes a news item."
 
     def check(self, world, state):
-        _need(bool(self.event) != (isinstance(self.text, str) and bool(self.text.strip())),
-              "Inject either one of the scenario's events or a news item.")
+        if bool(self.event) == (isinstance(self.text, str) and bool(self.text.strip())):
+            raise Refused("Inject either one of the scenario's events or a news item.")
         if self.event:
-            _need(any(e.id == self.event for e in world.scenario.events),
-                  f"There is no event '{self.event}' in this scenario.")
+            if not any(e.id == self.event for e in world.scenario.events):
+                raise Refused(f"There is no event '{self.event}' in this scenario.")
         else:
             _check_news(state, self.text)
 
@@ -829,10 +879,12 @@ class InstructorBrief(InstructorAction):
 
     def check(self, world, state):
         _check_news(state, self.text)
-        _need(isinstance(self.to, tuple) and len(self.to) > 0, "Choose at least one seat to brief.")
+        if not (isinstance(self.to, tuple) and len(self.to) > 0):
+            raise Refused("Choose at least one seat to brief.")
         for a in self.to:
             _actor_id(world, a)
-        _need(len(set(self.to)) == len(self.to), "A seat is named twice among those briefed.")
+        if len(set(self.to)) != len(self.to):
+            raise Refused("A seat is named twice among those briefed.")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         state.mark_taken(INSTRUCTOR, NEWS_ITEM, self.text.strip(), mask)
@@ -850,8 +902,10 @@ class InstructorWithdraw(InstructorAction):
 
     def check(self, world, state):
         text = self.text.strip() if isinstance(self.text, str) else ""
-        _need(text in _texts(state, NEWS_ITEM), "The instructor has published no news item with this text.")
-        _need(text not in withdrawn_news(state), "This news item is already withdrawn.")
+        if text not in _texts(state, NEWS_ITEM):
+            raise Refused("The instructor has published no news item with this text.")
+        if text in withdrawn_news(state):
+            raise Refused("This news item is already withdrawn.")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         state.mark_taken(INSTRUCTOR, WITHDRAWN, self.text.strip(), mask)
@@ -870,9 +924,12 @@ class InstructorAdjust(InstructorAction):
     help: ClassVar[str] = "The instructor raises or lowers a region's figure."
 
     def check(self, world, state):
-        _need(self.region in world.region_ids, f"There is no region '{self.region}' in this scenario.")
-        _need(self.figure in ADJUSTABLE, f"Only {', '.join(ADJUSTABLE)} can be adjusted.")
-        _need(_number(self.add, -1, 1) and self.add != 0, "The change must be a number between -1 and 1, not 0.")
+        if self.region not in world.region_ids:
+            raise Refused(f"There is no region '{self.region}' in this scenario.")
+        if self.figure not in ADJUSTABLE:
+            raise Refused(f"Only {', '.join(ADJUSTABLE)} can be adjusted.")
+        if not (_number(self.add, -1, 1) and self.add != 0):
+            raise Refused("The change must be a number between -1 and 1, not 0.")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         arr = getattr(state, self.figure)
@@ -897,9 +954,10 @@ class InstructorInterest(InstructorAction):
 
     def check(self, world, state):
         _actor_id(world, self.of)
-        _need(self.interest in INTEREST_KEYS,
-              f"'{self.interest}' is not an interest; the interests are {', '.join(INTEREST_KEYS)}.")
-        _need(_number(self.weight, 0, 1), "An interest's weight is a number from 0 to 1.")
+        if self.interest not in INTEREST_KEYS:
+            raise Refused(f"'{self.interest}' is not an interest; the interests are {', '.join(INTEREST_KEYS)}.")
+        if not _number(self.weight, 0, 1):
+            raise Refused("An interest's weight is a number from 0 to 1.")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         a, k = world.a(self.of), INTEREST_KEYS.index(self.interest)
@@ -930,8 +988,10 @@ class InstructorTie(InstructorAction):
     def check(self, world, state):
         _actor_id(world, self.of)
         _actor_id(world, self.towards)
-        _need(self.of != self.towards, "An actor's tie to itself is always 1.")
-        _need(_number(self.value, -1, 1), "A tie is a number from -1 (hostile) to 1 (close ally).")
+        if self.of == self.towards:
+            raise Refused("An actor's tie to itself is always 1.")
+        if not _number(self.value, -1, 1):
+            raise Refused("A tie is a number from -1 (hostile) to 1 (close ally).")
 
     def apply(self, world, state, mask, rng, humans=frozenset()):
         a, b = world.a(self.of), world.a(self.towards)
@@ -960,8 +1020,10 @@ class InstructorBorder(InstructorAction):
 
     def check(self, world, state):
         _actor_id(world, self.country)
-        _need(world.actor(self.country).kind in STATE_KINDS, f"{world.name(self.country)} is not a state: it has no border to close.")
-        _need(isinstance(self.open, bool), "Say whether the border opens (true) or closes (false).")
+        if world.actor(self.country).kind not in STATE_KINDS:
+            raise Refused(f"{world.name(self.country)} is not a state: it has no border to close.")
+        if not isinstance(self.open, bool):
+            raise Refused("Say whether the border opens (true) or closes (false).")
         return self._rule().check(world, state)
 
     def apply(self, world, state, mask, rng, humans=frozenset()):

@@ -18,10 +18,11 @@ from game.engine import actions as act
 from game.engine.catalogue import FRAMING_CLAIMS, catalogue, possible_adversaries
 from game.engine.fastmath import clip
 from game.engine.positions import crisis_view
-from game.engine.state import AT_HOME, State
+from game.engine.state import AT_HOME, DrawsFor, State
 from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
 
 MAX_ACTIONS_PER_TURN = 3
+FEW_RUNS = 32    # an action chosen in at most 1/FEW_RUNS of the runs is checked and taken on a part
 
 
 @dataclass
@@ -365,7 +366,9 @@ class AIPlayer:
             scores = np.empty((state.runs, len(cands)))
             for i, c in enumerate(cands):
                 scores[:, i] = c.score(features)
-            scores += noise * rng.standard_normal(scores.shape)    # = rng.normal(0, noise): the same numbers
+            draws = rng.standard_normal(scores.shape)
+            draws *= noise
+            scores += draws                       # = rng.normal(0, noise): the same numbers
             # Each round every run takes its best candidate not tried yet (a tried one is set to
             # minus infinity in place), while it is worth more than nothing and action points last.
             # A run that wants nothing in a round never will (scores only fall): the rounds go on
@@ -381,17 +384,35 @@ class AIPlayer:
                 if not len(runs):
                     break
                 for c in np.flatnonzero(np.bincount(choice, minlength=len(cands))):
-                    pick = choice == c
+                    pick = np.flatnonzero(choice == c)
                     scores[pick, c] = -np.inf
-                    verdict = cands[c].action.validate(self.world, state)
-                    ok_here = verdict.ok[runs] & pick
-                    if ok_here.any():
-                        count[ok_here] += 1
-                        ok = np.zeros(state.runs, dtype=bool)
-                        ok[runs[ok_here]] = True
-                        text = cands[c].action.perform(self.world, state, ok, rng)
+                    done = _take(self.world, state, cands[c].action, runs[pick], rng)
+                    if done is not None:
+                        ok, text, took = done
+                        count[pick[took]] += 1
                         taken.append((cands[c].action, ok, text))
         return taken
+
+
+def _take(world: World, state: State, action: act.Action, chosen: np.ndarray, rng: np.random.Generator):
+    """Validate ``action`` in the runs ``chosen`` (indices) and perform it in those that allow it:
+    (the run mask, the sentence, which of ``chosen`` took it), or None when none could. A few runs
+    are checked and changed on a part of the state: the same verdicts and changes, fewer copies."""
+    few = FEW_RUNS * len(chosen) <= state.runs
+    verdict = action.validate(world, state.part(chosen) if few else state)
+    took = verdict.ok if few else verdict.ok[chosen]
+    done = chosen[took]
+    if not len(done):
+        return None
+    ok = np.zeros(state.runs, dtype=bool)
+    ok[done] = True
+    if few:
+        part = state.part(done)
+        text = action.perform(world, part, np.ones(len(done), dtype=bool), DrawsFor(rng, state.runs, done))
+        state.put(done, part)
+    else:
+        text = action.perform(world, state, ok, rng)
+    return ok, text, took
 
 
 __all__ = ["AIPlayer", "Features", "build_candidates", "SCORERS", "SITUATIONS", "STATE_KINDS", "possible_adversaries"]

@@ -38,11 +38,14 @@ def presence(world: World, state: State) -> np.ndarray:
     return troops * emergency / (p.security_scale * np.maximum(world.population0, 1.0) / 1e5)
 
 
-def _open_foreign(world: World, state: State) -> np.ndarray:
-    """(R, N, N) foreign neighbours whose border is open from both sides."""
+def _escape_routes(world: World, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Where refugees can go: (R, N) how many foreign neighbours of each region have a border open
+    from both sides, and (R, N, N) the share of the region's refugees each of them takes."""
     c = world.region_country
     open_pair = state.border_open[:, c[:, None], c[None, :]] & state.border_open[:, c[None, :], c[:, None]]
-    return world.foreign_adjacency[None] * open_pair
+    open_foreign = world.foreign_adjacency[None] * open_pair
+    n_open = open_foreign.sum(axis=2)
+    return n_open, np.divide(open_foreign, np.maximum(n_open, 1.0)[:, :, None])
 
 
 def advance(world: World, state: State, rng: np.random.Generator, days: int) -> None:
@@ -51,10 +54,10 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
     Presence and open borders change only with decisions, so they are computed once a turn.
     """
     units = presence(world, state)
-    open_foreign = _open_foreign(world, state)
+    routes = _escape_routes(world, state)
     war = _front(world, state) if state.hostile.any() else None
     for _ in range(days):
-        _step(world, state, rng, units, open_foreign)
+        _step(world, state, rng, units, routes)
         if war is not None:
             _fight(world, state, war)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
@@ -65,7 +68,7 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
 
 
 def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarray,
-          open_foreign: np.ndarray) -> None:
+          routes: tuple[np.ndarray, np.ndarray]) -> None:
     p = world.params
     R, N = state.violence.shape
     pop0 = np.maximum(world.population0, 1.0)
@@ -95,10 +98,9 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
     # Casualties and flight.
     deaths = p.lethality * new_v ** 2 * state.population * (1.0 - 0.3 * clip(state.aid, 0, 1))
     fleeing = p.flight * new_v ** 3 * np.maximum(state.population - state.displaced - deaths, 0.0)
-    n_open = open_foreign.sum(axis=2)
+    n_open, share = routes
     abroad = np.where(n_open > 0, fleeing * p.cross_border_share, 0.0)
     internal = fleeing - abroad
-    share = np.divide(open_foreign, np.maximum(n_open, 1.0)[:, :, None])
     arriving = np.einsum("rn,rnm->rm", abroad, share)
 
     returning = p.return_rate * (1.0 - new_v) ** 2 * s * state.displaced
@@ -177,6 +179,7 @@ def _move_groups(world: World, state: State, units: np.ndarray) -> None:
     p = world.params
     gs = state.group_strength                                                   # (R, G, N)
     guard = clip(state.border_security + 0.4 * units, 0.0, 1.0)             # (R, N)
+    rows = np.arange(state.runs)
     for g in range(len(world.group_ids)):
         target = state.group_target[:, g]
         has = target >= 0
@@ -186,8 +189,8 @@ def _move_groups(world: World, state: State, units: np.ndarray) -> None:
         link = world.adjacency[:, t].T                                          # (R, N) sources next to target
         source_strength = gs[:, g, :] * link
         src = np.argmax(source_strength, axis=1)
-        avail = source_strength[np.arange(state.runs), src]
-        rate = p.infiltration * world.group_aggressiveness[g] * (1.0 - guard[np.arange(state.runs), t])
+        avail = source_strength[rows, src]
+        rate = p.infiltration * world.group_aggressiveness[g] * (1.0 - guard[rows, t])
         moved = np.where(has, avail * rate, 0.0)
-        gs[np.arange(state.runs), g, src] -= moved
-        gs[np.arange(state.runs), g, t] += moved
+        gs[rows, g, src] -= moved
+        gs[rows, g, t] += moved

@@ -19,7 +19,7 @@ from game.engine import positions as pos
 from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, REASON_CODES, REASON_INDEX,
                                    REASON_LABELS, TROOP_LEVEL, Context, crisis_severity, crisis_view, explain,
                                    member_utility)
-from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State, few_runs
+from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, DrawsFor, State, few_runs
 from game.engine.world import FRAMING_CLAIMS, FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
 SITUATION_TEXT = {
@@ -67,7 +67,7 @@ def schedule_request(world: World, state: State, q: int, b: int, mask: np.ndarra
     about = q if about < 0 else about
     delay = world.org(body).rules.session_delay_days if body in world.org_ids else 1
     runs = few_runs(mask)
-    urgent = crisis_severity(world, state if runs is None else state.take(runs), about) >= world.k.urgent_severity
+    urgent = crisis_severity(world, state if runs is None else state.part(runs), about) >= world.k.urgent_severity
     days = np.where(urgent, min(delay, 1), delay)
     # A delay in days falls in the nearest turn: a session due tomorrow sits at this turn's councils when a
     # turn lasts three days or more, so a longer turn does not postpone every decision by a whole turn.
@@ -92,8 +92,8 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
         if runs is None:
             rec = Decision(world, state, rng, q, b, int(c), sub).run()
         else:                                         # decided on those runs alone, then written back
-            part = state.take(runs)
-            rec = Decision(world, part, _DrawsFor(rng, state.runs, runs), q, b, int(c),
+            part = state.part(runs)
+            rec = Decision(world, part, DrawsFor(rng, state.runs, runs), q, b, int(c),
                            np.ones(len(runs), dtype=bool)).run()
             state.put(runs, part)
         if narrate and sub[0]:
@@ -104,18 +104,6 @@ def run_procedure(world: World, state: State, rng: np.random.Generator, q: int, 
     for key in [k for k in state.human_votes if k[1] == body]:
         del state.human_votes[key]          # a cast vote is spent once its session has decided
     return record
-
-
-class _DrawsFor:
-    """A generator's draws for some runs of a batch: each draw is made for every run, as a decision
-    on the whole batch makes it, and the rows of ``runs`` kept (a decision on a few runs then
-    takes exactly the numbers it would take on all of them)."""
-
-    def __init__(self, rng: np.random.Generator, total: int, runs: np.ndarray):
-        self.rng, self.total, self.runs = rng, total, runs
-
-    def normal(self, loc: float, scale: float, size: tuple[int, ...]) -> np.ndarray:
-        return self.rng.normal(loc, scale, (self.total, *size[1:]))[self.runs]
 
 
 class Decision:
@@ -397,12 +385,13 @@ class Decision:
                 kept_out = (rnd["positions"][:, i] != SUPPORT) | (rnd["passed"] & (not asker))
                 # the crisis state's own wish is no reason; another member's initiative is one
                 backing = (rnd["positions"][:, i] == SUPPORT) & (m != self.c)
-                for name, v in rnd["terms"][m].items():
-                    j = index[name]
-                    against[:, j] += np.where(above & kept_out, np.minimum(v, 0.0), 0.0)
-                    favour[:, j] += np.where(rnd["adopted"] & backing, np.maximum(v, 0.0), 0.0)
-                    if level == lowest and m != self.q:      # a host that refuses is a reason
-                        lowest_against[:, j] += np.minimum(v, 0.0)
+                terms = rnd["terms"][m]                       # each term has its own column
+                cols = [index[name] for name in terms]
+                values = np.stack(list(terms.values()), axis=1)
+                against[:, cols] += np.where((above & kept_out)[:, None], np.minimum(values, 0.0), 0.0)
+                favour[:, cols] += np.where((rnd["adopted"] & backing)[:, None], np.maximum(values, 0.0), 0.0)
+                if level == lowest and m != self.q:          # a host that refuses is a reason
+                    lowest_against[:, cols] += np.minimum(values, 0.0)
             nearest_above = np.where(above, level, nearest_above)
         rows = np.arange(R)
 

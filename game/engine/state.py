@@ -7,6 +7,7 @@ B bodies (organisations, then actors) and E events.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -117,12 +118,16 @@ class State:
                                for c in self.pending_choices]
         return out
 
+    def part(self, runs: np.ndarray) -> "StatePart":
+        """A few runs (an index array) of this state, each array taken when first read (see ``StatePart``)."""
+        return StatePart(self, runs)
+
     def put(self, runs: np.ndarray, part: "State") -> None:
-        """Write back the arrays of ``part``, a ``take(runs)`` of this state that was changed on its own."""
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
-                v[runs] = getattr(part, f.name)
+        """Write back the arrays of ``part``, a ``take(runs)`` or ``part(runs)`` of this state that
+        was changed on its own (of a ``StatePart``, the arrays it read)."""
+        for name, v in vars(part).items():
+            if name in ARRAY_FIELDS:
+                getattr(self, name)[runs] = v
 
     def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
         for key in ((actor, kind, None), (actor, kind, target)):
@@ -136,6 +141,65 @@ class State:
         for f in range(len(world.force_ids)):
             out[:, world.force_owner[f]] += np.where(active[:, f], self.force_strength[:, f], 0.0)
         return out
+
+
+ARRAY_FIELDS = frozenset(f.name for f in fields(State) if f.type == "np.ndarray")
+
+
+class StatePart(State):
+    """Some runs of a state, read lazily: an array is taken from the whole state (its rows of
+    ``runs``) the first time it is read, so that a check or a decision on a few runs copies only
+    the arrays it uses. ``taken`` is read through to the whole state, and ``mark_taken`` marks the
+    whole state's runs; ``human_votes`` and ``pending_choices`` are the whole state's own. The whole
+    state must not change while a part of it is in use; ``State.put`` writes the part back."""
+
+    def __init__(self, whole: State, runs: np.ndarray):
+        self.whole, self.rows, self.turn = whole, runs, whole.turn
+        self.taken = _TakenOf(whole.taken, runs)
+        self.human_votes, self.pending_choices = whole.human_votes, whole.pending_choices
+
+    @property
+    def runs(self) -> int:
+        return len(self.rows)
+
+    def __getattr__(self, name: str):
+        if name not in ARRAY_FIELDS:
+            raise AttributeError(name)
+        value = self.__dict__[name] = getattr(self.whole, name).take(self.rows, axis=0)
+        return value
+
+    def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
+        whole = np.zeros(self.whole.runs, dtype=bool)
+        whole[self.rows[mask]] = True
+        self.whole.mark_taken(actor, kind, target, whole)
+
+
+class _TakenOf(Mapping):
+    """``State.taken`` of some runs, read through: (actor, kind, target) -> (runs,) bool."""
+
+    def __init__(self, taken: dict, runs: np.ndarray):
+        self._taken, self._runs = taken, runs
+
+    def __getitem__(self, key):
+        return self._taken[key][self._runs]
+
+    def __iter__(self):
+        return iter(self._taken)
+
+    def __len__(self) -> int:
+        return len(self._taken)
+
+
+class DrawsFor:
+    """A generator's draws for some runs of a batch: each draw is made for every run, as a decision
+    on the whole batch makes it, and the rows of ``runs`` kept (a decision on a few runs then
+    takes exactly the numbers it would take on all of them)."""
+
+    def __init__(self, rng: np.random.Generator, total: int, runs: np.ndarray):
+        self.rng, self.total, self.runs = rng, total, runs
+
+    def normal(self, loc: float, scale: float, size: tuple[int, ...]) -> np.ndarray:
+        return self.rng.normal(loc, scale, (self.total, *size[1:]))[self.runs]
 
 
 def few_runs(mask: np.ndarray) -> np.ndarray | None:

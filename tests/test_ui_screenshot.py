@@ -6,7 +6,7 @@ import argparse
 import pygame
 import pytest
 
-SCREENS = ["title", "browser", "roles", "game", "council", "debrief", "help", "settings", "instructor"]
+SCREENS = ["title", "browser", "roles", "game", "council", "debrief", "help", "settings", "instructor", "public"]
 
 
 @pytest.fixture(autouse=True)

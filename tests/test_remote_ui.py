@@ -9,7 +9,8 @@ import pytest
 from game.engine import actions as act
 from game.engine.game import Game
 from game.engine.menu import menu_for
-from game.engine.views import news_for, open_decisions, state_to_dict
+from game.engine.views import news_for
+from game.net.seat_view import view_fields
 from game.scenario.loader import load_scenario
 from tests.ui_driver import Driver
 
@@ -18,14 +19,7 @@ SEATS = ("KG", "RU", "KZ")
 
 def seat_view(game: Game, seat: str) -> dict:
     """What the host sends a seat, through JSON (as on the wire)."""
-    return json.loads(json.dumps({
-        "turn": game.turn, "date": game.current.date, "over": game.over,
-        "state": state_to_dict(game.state_for(seat), seat), "news": news_for(game, seat),
-        "history": [r.to_dict() for r in game.history],
-        "open_decisions": [d.to_dict() for d in open_decisions(game, seat)],
-        "orders": [{"action": e["action"], "text": e["text"]} for e in game.log
-                   if e["turn"] == game.turn and e.get("order") and e["action"]["actor"] == seat],
-        "waiting_for": game.waiting_for(), "ready": sorted(game.ready)}, default=str))
+    return json.loads(json.dumps(view_fields(game, seat)))
 
 
 class InProcessClient:

@@ -370,6 +370,23 @@ def _pass_seats(d: Driver, n: int) -> None:
         d.end_turn(None)
 
 
+def _kyrgyzstan_asks_the_csto(d: Driver):
+    """Hot-seat KG, RU, KZ: KG asks the CSTO; every seat ends the turn, the request is made, KG passes the
+    next turn, and Russia takes the seat with the session pending. Returns the game screen and the game."""
+    from game.engine.menu import menu_for
+    _take_seat(d)
+    gs = d.screen
+    g = gs.game
+    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
+               and i.action.framing == "internal_unrest" and i.action.about is None)
+    gs.submit(ask)
+    d.end_turn(None)
+    _pass_seats(d, 3)
+    _take_seat(d)
+    assert d.app.session.actor == "RU"
+    return gs, g
+
+
 def _to_the_letter(d: Driver):
     """Play (engine turns) until Otunbayeva's letter asks Kyrgyzstan whom to ask for troops."""
     gs = d.screen
@@ -428,7 +445,7 @@ def test_ending_anyway_says_which_default_is_taken_and_logs_it():
 
 def test_open_votes_and_pleas_are_listed_for_the_turn_they_are_due():
     from game.engine.menu import menu_for
-    from game.ui.screens.turn_controls import open_decisions
+    from game.engine.views import open_decisions
     d = Driver()
     d.start("kyrgyzstan_2010", ["KG", "RU"])
     _take_seat(d)
@@ -542,20 +559,11 @@ def test_hot_seat_votes_stay_secret_until_the_session_decides():
     panel; once the session has decided, every vote is shown together."""
     import game.ui.widgets as widgets
     from game.engine.actions import Vote
-    from game.engine.menu import menu_for
     from game.ui.screens.council import render_council
     from game.engine.views import news_for as visible_news
     d = Driver()
     d.start("kyrgyzstan_2010", ["KG", "RU", "KZ"])
-    _take_seat(d)
-    gs = d.screen
-    g = gs.game
-    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
-               and i.action.framing == "internal_unrest" and i.action.about is None)
-    gs.submit(ask)
-    d.end_turn(None)
-    _pass_seats(d, 3)              # RU and KZ end the turn, the request is made; KG passes the next one
-    _take_seat(d)
+    gs, g = _kyrgyzstan_asks_the_csto(d)
     assert d.app.session.actor == "RU"
     res = g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose"))
     assert res.ok
@@ -849,18 +857,9 @@ def test_instructor_pause_blocks_end_turn_for_every_seat_and_the_top_bar_says_so
 
 def test_instructor_overview_shows_who_has_voted_but_never_the_vote():
     from game.engine.actions import Vote
-    from game.engine.menu import menu_for
     d = Driver()
     _start_with_instructor(d, ["KG", "RU", "KZ"])
-    _take_seat(d)
-    gs = d.screen
-    g = gs.game
-    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
-               and i.action.framing == "internal_unrest" and i.action.about is None)
-    gs.submit(ask)
-    d.end_turn(None)
-    _pass_seats(d, 3)
-    _take_seat(d)
+    gs, g = _kyrgyzstan_asks_the_csto(d)
     assert g.submit(Vote("RU", body="CSTO", support_up_to="none", otherwise="oppose")).ok
     gs.changed()
     d.key(pygame.K_F9)

@@ -79,26 +79,37 @@ def may_read(item: dict, viewer: str | None) -> bool:
 SECRET_KINDS = ("vote", "answer_request")   # a seat's vote or answer is its own until the body has decided
 
 
+def undecided_votes(game, viewer: str | None) -> set[tuple[int, int]]:
+    """(turn, index) of the decisions-phase entries that are another seat's vote or answer to a plea
+    whose body has not decided yet: secret from ``viewer`` (the instructor sees them all)."""
+    if viewer == INSTRUCTOR_VIEW:
+        return set()
+    decided: dict[str, list[int]] = {}
+    for p in game.decisions():
+        decided.setdefault(p["body"], []).append(int(p["turn"]))
+    out = set()
+    for rec in game.history + ([game.current] if not game.over else []):
+        for i, a in enumerate(rec.phases.get("decisions", {}).get("actions", [])):
+            if a.get("kind") not in SECRET_KINDS or not a.get("ok") or a.get("actor") == viewer:
+                continue
+            body = (a.get("action") or {}).get("body") or a.get("actor")   # an answer is the answering state's
+            if not any(t >= rec.turn for t in decided.get(body, [])):
+                out.add((rec.turn, i))
+    return out
+
+
 def news_for(game, viewer: str | None) -> list[dict]:
     """The dated news ``viewer`` may read, oldest first. Another seat's vote or answer to a plea is left
     out until the body it was cast in has decided (the decision record then shows every vote together);
     a seat also reads its own orders of this turn. A networked seat's game is already its own view."""
     if getattr(game, "remote", False):
         return game.news()
-    decided: dict[str, list[int]] = {}
-    for p in game.decisions():
-        decided.setdefault(p["body"], []).append(int(p["turn"]))
+    undecided = undecided_votes(game, viewer)
     withdrawn = withdrawn_news(game.state)
     out = []
     for rec in game.history + ([game.current] if not game.over else []):
-        secret = []
-        for a in rec.phases.get("decisions", {}).get("actions", []):
-            if a.get("kind") not in SECRET_KINDS or not a.get("ok") or a.get("actor") == viewer \
-                    or viewer == INSTRUCTOR_VIEW:
-                continue
-            body = (a.get("action") or {}).get("body") or a.get("actor")   # an answer is the answering state's
-            if not any(t >= rec.turn for t in decided.get(body, [])):
-                secret.append(a.get("text"))
+        secret = [a.get("text") for i, a in enumerate(rec.phases.get("decisions", {}).get("actions", []))
+                  if (rec.turn, i) in undecided]
         for n in rec.news(withdrawn):
             if n["kind"] == "action" and n["text"] in secret:
                 secret.remove(n["text"])

@@ -362,9 +362,6 @@ class GameHost:
 
     def _action(self, session: Session, message: dict) -> None:
         data, rid = message["action"], message["id"]
-        if session.seat in self.game.ready:
-            session.send(encode("result", id=rid, ok=False, text="You have ended your turn; wait for the next."))
-            return
         if data.get("actor") != session.seat:
             log.warning("FORGED: %s (%s) sent an action for %r; refused", session.seat, session.peer,
                         data.get("actor"))

@@ -7,12 +7,13 @@ and ``open_decisions``.
 """
 from __future__ import annotations
 
-from game.engine.views import SECRET_KINDS, may_read, news_for, open_decisions, state_to_dict
+from game.engine.actions import news_marks, withdrawn_news
+from game.engine.views import may_read, news_for, open_decisions, state_to_dict, undecided_votes
 
 
 def view_fields(game, seat: str) -> dict:
     """The fields of a ``view`` message for ``seat`` (plain JSON data)."""
-    secret, hidden = _undecided_secrets(game, seat), _hidden_rule(game)
+    secret, hidden = undecided_votes(game, seat), _hidden_rule(game)
     return {
         "turn": int(game.turn),
         "date": game.current.date if not game.over else game.history[-1].date,
@@ -62,28 +63,6 @@ def _readable(action: dict, seat: str) -> bool:
 
 
 def _hidden_rule(game):
-    """Whether a decisions-phase entry is the instructor's alone (a withdrawn item, a withdrawal), by the
-    engine's ``news_marks`` where the engine has it."""
-    try:
-        from game.engine.actions import news_marks, withdrawn_news
-    except ImportError:
-        return lambda entry: False
+    """Whether a decisions-phase entry is the instructor's alone (a withdrawn item, a withdrawal)."""
     withdrawn = withdrawn_news(game.state)
     return lambda entry: bool(news_marks(entry, withdrawn).get("hidden"))
-
-
-def _undecided_secrets(game, seat: str) -> set[tuple[int, int]]:
-    """(turn, index) of the decisions-phase entries that are another seat's vote or answer whose body
-    has not decided yet (the rule of ``news_for``; the current turn's record holds no seat's orders)."""
-    decided: dict[str, list[int]] = {}
-    for p in game.decisions():
-        decided.setdefault(p["body"], []).append(int(p["turn"]))
-    out = set()
-    for rec in game.history:
-        for i, a in enumerate(rec.phases.get("decisions", {}).get("actions", [])):
-            if a.get("kind") not in SECRET_KINDS or not a.get("ok") or a.get("actor") == seat:
-                continue
-            body = (a.get("action") or {}).get("body") or a.get("actor")
-            if not any(t >= rec.turn for t in decided.get(body, [])):
-                out.add((rec.turn, i))
-    return out

@@ -238,7 +238,7 @@ class EndTurnDialog(Dialog):
         return rows, y
 
     def build(self) -> None:
-        from game.ui.screens.turn_controls import open_decisions
+        from game.engine.views import open_decisions
         s = self.app.session
         self.items = open_decisions(s.game, s.actor)
         iw = min(px(self.width), self.app.size[0] - 40) - px(48) - px(20)
@@ -284,7 +284,7 @@ class EndTurnDialog(Dialog):
         res = s.game.submit(ChooseOption(s.actor, event=it.event, choice=j))
         self.app.toast(res.text, "info" if res.ok else "warning")
         self.screen.changed()
-        from game.ui.screens.turn_controls import open_decisions
+        from game.engine.views import open_decisions
         if open_decisions(s.game, s.actor):
             self.build_root()
         else:

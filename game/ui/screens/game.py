@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.views import open_decisions
 from game.ui import widgets
 from game.ui.screens.actions_panel import ActionsPanel
 from game.ui.screens.base import Screen
@@ -18,7 +19,7 @@ from game.ui.screens.overlay_controls import OVERLAYS, MapControls
 from game.ui.screens.region_panel import RegionPanel
 from game.ui.screens.seats_panel import SeatsPanel
 from game.ui.screens.top_bar import TopBar
-from game.ui.screens.turn_controls import TurnControls, open_decisions, undo_blocker
+from game.ui.screens.turn_controls import TurnControls, undo_blocker
 from game.ui.screens.world_map import make_map
 from game.ui.widgets import fmt_num, px
 

@@ -19,11 +19,11 @@ from pygame_gui.elements import UIScrollingContainer, UITextEntryLine
 from game.engine.actions import (ADJUSTABLE, INSTRUCTOR, MAX_NEWS, InstructorAdjust, InstructorBorder,
                                  InstructorBrief, InstructorInject, InstructorInterest, InstructorTie,
                                  InstructorWithdraw, interest_words, withdrawn_news)
-from game.engine.views import INSTRUCTOR_VIEW, border_is_open, pending_sessions, region, seat_vote
+from game.engine.views import (INSTRUCTOR_VIEW, border_is_open, open_decisions, pending_sessions, region,
+                               seat_vote)
 from game.engine.world import INTEREST_KEYS, STATE_KINDS
 from game.ui import widgets
 from game.ui.screens.base import Screen
-from game.ui.screens.turn_controls import open_decisions
 from game.ui.widgets import px
 
 STEPS = (("m25", -0.25), ("m10", -0.1), ("p10", 0.1), ("p25", 0.25))

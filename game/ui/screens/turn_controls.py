@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pygame
 
-from game.engine.views import OpenDecision, open_decisions  # noqa: F401  (re-exported for the screens)
 from game.ui.widgets import px
 
 UNDO_TIP = "Take back your last action this turn (Ctrl+Z)"

@@ -370,16 +370,22 @@ def _pass_seats(d: Driver, n: int) -> None:
         d.end_turn(None)
 
 
+def _kyrgyzstan_asks(gs) -> None:
+    """Kyrgyzstan, at the screen, asks the CSTO about its internal unrest (as a player clicks it)."""
+    from game.engine.menu import menu_for
+    g = gs.game
+    gs.submit(next(i for i in menu_for(g.world, g.state_for("KG"), "KG") if i.allowed
+                   and i.action.target_body == "CSTO" and i.action.framing == "internal_unrest"
+                   and i.action.about is None))
+
+
 def _kyrgyzstan_asks_the_csto(d: Driver):
     """Hot-seat KG, RU, KZ: KG asks the CSTO; every seat ends the turn, the request is made, KG passes the
     next turn, and Russia takes the seat with the session pending. Returns the game screen and the game."""
-    from game.engine.menu import menu_for
     _take_seat(d)
     gs = d.screen
     g = gs.game
-    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
-               and i.action.framing == "internal_unrest" and i.action.about is None)
-    gs.submit(ask)
+    _kyrgyzstan_asks(gs)
     d.end_turn(None)
     _pass_seats(d, 3)
     _take_seat(d)
@@ -444,16 +450,13 @@ def test_ending_anyway_says_which_default_is_taken_and_logs_it():
 
 
 def test_open_votes_and_pleas_are_listed_for_the_turn_they_are_due():
-    from game.engine.menu import menu_for
     from game.engine.views import open_decisions
     d = Driver()
     d.start("kyrgyzstan_2010", ["KG", "RU"])
     _take_seat(d)
     gs = d.screen
     g = gs.game
-    ask = next(i for i in menu_for(g.world, g.state, "KG") if i.allowed and i.action.target_body == "CSTO"
-               and i.action.framing == "internal_unrest" and i.action.about is None)
-    gs.submit(ask)
+    _kyrgyzstan_asks(gs)
     while not open_decisions(g, "RU"):
         g.end_turn()
     (vote,) = open_decisions(g, "RU")

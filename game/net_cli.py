@@ -79,8 +79,13 @@ def host_main(args) -> int:
     _say(f"  autosave: {host.save_path}")
     if args.headless:
         return _serve_headless(host)
+    from game.net.host_process import HostProcess
+    from game.net.windows import window_problem
+    problem = window_problem()
+    if problem:
+        return _fail(problem)
     try:
-        host.start()
+        host = HostProcess(host).start()       # the turns run beside the window, not in its process
     except OSError as exc:
         return _fail(f"cannot listen on port {args.port}: {exc.strerror or exc}")
     _banner(host)

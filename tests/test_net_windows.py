@@ -1,6 +1,8 @@
 """The two windows of a network game, over real sockets on localhost: the host's window is the public
 view (who has ended the turn, never what they did; the join address and code; End turn for every seat;
-the instructor's console acting through the host), and a laptop's window is one seat's game screen."""
+the instructor's console acting through the host), and a laptop's window is one seat's game screen.
+Each test runs with the host in the window's process (a thread) and, as `python main.py host` runs it,
+in a process of its own beside the window (``HostProcess``: the window holds a mirror of the game)."""
 from __future__ import annotations
 
 import time
@@ -11,6 +13,7 @@ import pytest
 from game.engine.menu import menu_for
 from game.net.client import SeatClient
 from game.net.host import GameHost
+from game.net.host_process import HostProcess
 from game.net.latency import free_port
 from game.scenario.loader import load_scenario
 from tests.ui_driver import Driver
@@ -28,12 +31,23 @@ def _wait(condition, d: Driver | None = None, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-@pytest.fixture
-def host(tmp_path):
+@pytest.fixture(params=["thread", "process"])
+def host(tmp_path, request):
     h = GameHost.new(load_scenario("kyrgyzstan_2010"), 3, ("KG", "RU"), tmp_path / "net.json",
-                     port=free_port(), bind="127.0.0.1").start()
+                     port=free_port(), bind="127.0.0.1")
+    h = h.start() if request.param == "thread" else HostProcess(h).start()
     yield h
     h.stop()
+
+
+def _game(h):
+    """The host's game as the window sees it (a host in its own process: the mirror, brought up to date)."""
+    h.sync()
+    return h.game
+
+
+def _computer_plays(h, seat: str) -> bool:
+    return any(s["seat"] == seat and s["computer"] for s in h.status())
 
 
 def _join(h, seat: str) -> SeatClient:
@@ -49,7 +63,7 @@ def test_the_host_window_is_the_public_view_and_ends_the_turn_for_every_seat(hos
         gs = d.screen
         assert gs.public and d.app.session.actor is None
         assert kg.send_action(REQUEST)[0] and kg.ready()[0]
-        _wait(lambda: "KG" in host.game.ready, d)
+        _wait(lambda: "KG" in _game(host).ready, d)
         d.frames(3)
         assert "Kyrgyzstan: turn ended" in [r.args[1] for r in gs.actions.rows]
         assert "asks the CSTO" not in gs.news.box.html_text, "the order stays private until the turn resolves"
@@ -64,7 +78,7 @@ def test_the_host_window_is_the_public_view_and_ends_the_turn_for_every_seat(hos
         d.key(pygame.K_RETURN)
         assert d.screen.name == "confirm" and "Still deciding: Russia" in d.screen.body
         d.click("confirm")
-        _wait(lambda: host.game.turn == 2)
+        _wait(lambda: _game(host).turn == 2)
         d.frames(3)
         assert "asks the CSTO" in d.screen.news.box.html_text
         _wait(lambda: kg.view and kg.view["turn"] == 2)
@@ -88,9 +102,9 @@ def test_the_instructors_console_in_the_host_window_acts_through_the_host(host):
         rus = _join(host, "RU")
         rus.ready()
         time.sleep(0.3)
-        assert host.game.turn == 1, "a paused host runs no turn, even with every seat ready"
+        assert _game(host).turn == 1, "a paused host runs no turn, even with every seat ready"
         d.click("pause")
-        _wait(lambda: host.game.turn == 2)
+        _wait(lambda: _game(host).turn == 2)
         rus.close()
     finally:
         kg.close()
@@ -105,11 +119,12 @@ def test_a_laptop_window_plays_its_seat_on_the_host(host):
         gs = d.screen
         item = next(i for i in menu_for(gs.world, gs.state, "RU") if i.allowed and i.action.kind == "public_statement")
         gs.submit(item)
-        assert host.game.orders.get("RU"), "the order reached the host"
         d.end_turn(None)
-        _wait(lambda: "RU" in host.game.ready)
+        _wait(lambda: "RU" in _game(host).ready)
         host.end_turn_now()
         _wait(lambda: gs.game.turn == 2, d)
+        assert any(e["action"]["actor"] == "RU" and e["action"]["kind"] == "public_statement" and e["by"] == "remote"
+                   for e in _game(host).log), "the laptop's order reached the host and was carried out"
         assert d.screen.name == "game" and d.element("end_turn").is_enabled
     finally:
         client.close()
@@ -122,7 +137,7 @@ def test_the_host_window_gives_a_seat_to_the_computer_or_frees_it(host):
         d.app.start_host(host)
         d.frames(2)
         d.click("seat_ai_RU")
-        _wait(lambda: host.seats["RU"].ai)
+        _wait(lambda: _computer_plays(host, "RU"))
         d.click("seat_free_KG")
         _wait(lambda: kg.stopped)
         again = _join(host, "KG")

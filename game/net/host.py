@@ -221,6 +221,10 @@ class GameHost:
                 self._resolve()
         self._call(apply)
 
+    def sync(self) -> bool:
+        """The window's game is this host's own: nothing to apply (a ``HostProcess`` has a mirror to update)."""
+        return False
+
     def connected_seats(self) -> set[str]:
         """The seats whose laptop is connected now (a quick read for the window)."""
         return {s.id for s in list(self.seats.values()) if s.session is not None or s.ai}

@@ -14,9 +14,15 @@ class WindowNotBuilt(RuntimeError):
     """No window can be opened here (no display); ``str(exc)`` says what to use instead."""
 
 
+def window_problem() -> str | None:
+    """Why no window can be opened here (no display), or None."""
+    from game.ui.app import _no_display
+    return _no_display()
+
+
 def _app():
-    from game.ui.app import App, _no_display
-    problem = _no_display()
+    from game.ui.app import App
+    problem = window_problem()
     if problem:
         raise WindowNotBuilt(problem)
     return App()

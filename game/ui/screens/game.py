@@ -155,6 +155,7 @@ class GameScreen(Screen):
         """A network host's window after a change on the host: a seat's Ready redraws the Seats tab only;
         a new turn (or an instructor's change) redraws every view."""
         self.session.host_changed = False
+        self.session.host.sync()
         turn, seen = self.game.turn, getattr(self, "_host_seen", None)
         self._host_seen = (turn, len(self.game.log))
         if seen is not None and seen[0] == turn and seen[1] == len(self.game.log):

@@ -97,7 +97,8 @@ class Action:
 
     def perform(self, world: World, state: State, mask: np.ndarray, rng: np.random.Generator) -> str:
         """Pay the cost, record the action and apply it to the runs in ``mask``."""
-        state.budget[mask, world.a(self.actor)] -= self.cost(world)
+        budget = state.budget[:, world.a(self.actor)]
+        budget[mask] -= self.cost(world)
         state.mark_taken(self.actor, self.kind, self.target(), mask)
         return self.apply(world, state, mask, rng)
 
@@ -173,6 +174,14 @@ def host_consents(world: World, state: State, guest: int, host: int, region: int
     troops = (state.outcome[:, b] == OUTCOMES.index("peacekeeping")) | \
              (state.outcome[:, b] == OUTCOMES.index("collective_defence"))
     return (state.req_stage[:, host, b] == ANSWERED) & troops
+
+
+def _scale_fire_on(state: State, mask: np.ndarray, regions: np.ndarray, factor: float) -> None:
+    """Scale every state's operations in ``regions`` by ``factor`` in the runs of ``mask`` (as
+    ``state.hostile[np.ix_(mask, all actors, regions)] *= factor``, one region at a time)."""
+    runs = np.flatnonzero(mask)
+    for r in regions:
+        state.hostile[runs, :, r] *= factor
 
 
 # --- the actions ---------------------------------------------------------------------
@@ -455,8 +464,7 @@ class SetBorder(Action):
 
     def check(self, world, state):
         me, other = world.a(self.actor), _state_of(world, self.neighbour)
-        mine, theirs = world.regions_of(me), world.regions_of(other)
-        if not (len(mine) > 0 and len(theirs) > 0 and bool(world.adjacency[np.ix_(mine, theirs)].any())):
+        if not world.share_border(me, other):
             raise Refused(f"{world.name(self.actor)} has no border with {world.name(self.neighbour)} in this scenario.")
         differs = state.border_open[:, me, other] != self.open
         if not differs.any():
@@ -573,7 +581,7 @@ class Mediate(Action):
         state.tension[np.ix_(mask, world.regions_of(other))] *= 1.0 - 0.05 * (0.5 + trust)
         ease = 1.0 - (1.0 - world.k.mediation_restraint) * 0.5 * (0.5 + trust)
         regs = world.regions_of(other)
-        state.hostile[np.ix_(mask, np.arange(len(world.actor_ids)), regs)] *= ease     # fire on it
+        _scale_fire_on(state, mask, regs, ease)                                         # fire on it
         state.hostile[np.ix_(mask, [other], np.arange(len(world.region_ids)))] *= ease  # its own fire
         return f"{world.name(self.actor)} offers to mediate in {world.name(self.between)}."
 
@@ -612,7 +620,7 @@ class PublicStatement(Action):
         else:
             state.perceived_external[mask, about] = np.minimum(state.perceived_external[mask, about] + 0.1, 0.5)
         if self.stance in ("call_for_restraint", "condemn_violence"):
-            state.hostile[np.ix_(mask, np.arange(len(world.actor_ids)), regs)] *= world.k.calm_statement
+            _scale_fire_on(state, mask, regs, world.k.calm_statement)
         for o, org_id in enumerate(world.org_ids):     # a secretary-general speaks for the organisation
             if world.org(org_id).secretariat == self.actor and world.membership[o, about]:
                 _outcome(state, world.b(org_id), mask, "statement")

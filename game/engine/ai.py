@@ -11,6 +11,7 @@ and name the other side when there is one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -307,11 +308,12 @@ def _score_return_fire(world, a, action, homes):
     enemy = int(world.region_country[r])
     mine = world.regions_of(a)
 
-    def score(f):
+    def score_now(f):
         attacked = f.state.hostile[:, enemy, mine].max(axis=1)
         return np.where(attacked > 0, (0.5 * _w(world, a, "sovereignty") + 0.3 * _w(world, a, "border_security"))
                         * (0.5 + attacked) - 0.3 - 0.1 * _w(world, a, "humanitarian"), -1.0)
-    return score
+    # The same for every region of the enemy: shared by those candidates.
+    return lambda f: f.shared(("return_fire", a, enemy), lambda: score_now(f))
 
 
 def _score_ceasefire(world, a, action, homes):
@@ -383,15 +385,23 @@ class AIPlayer:
                     runs, scores, count, choice = runs[want], scores[want], count[want], choice[want]
                 if not len(runs):
                     break
-                for c in np.flatnonzero(np.bincount(choice, minlength=len(cands))):
-                    pick = np.flatnonzero(choice == c)
-                    scores[pick, c] = -np.inf
+                scores[np.arange(len(runs)), choice] = -np.inf
+                for c, pick in _group_by(choice):
                     done = _take(self.world, state, cands[c].action, runs[pick], rng)
                     if done is not None:
                         ok, text, took = done
                         count[pick[took]] += 1
                         taken.append((cands[c].action, ok, text))
         return taken
+
+
+def _group_by(choice: np.ndarray):
+    """Each value of ``choice`` (smallest first) with the positions that hold it, in increasing order."""
+    order = np.argsort(choice, kind="stable")
+    ordered = choice[order]
+    bounds = [0, *(np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist(), len(order)]
+    for lo, hi in pairwise(bounds):
+        yield int(ordered[lo]), order[lo:hi]
 
 
 def _take(world: World, state: State, action: act.Action, chosen: np.ndarray, rng: np.random.Generator):

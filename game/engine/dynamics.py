@@ -40,12 +40,19 @@ def presence(world: World, state: State) -> np.ndarray:
 
 def _escape_routes(world: World, state: State) -> tuple[np.ndarray, np.ndarray]:
     """Where refugees can go: (R, N) how many foreign neighbours of each region have a border open
-    from both sides, and (R, N, N) the share of the region's refugees each of them takes."""
+    from both sides, and (R, N, N) the share of the region's refugees each of them takes.
+
+    Only pairs of foreign neighbours can be open; the counts are whole numbers, exact in any order."""
     c = world.region_country
-    open_pair = state.border_open[:, c[:, None], c[None, :]] & state.border_open[:, c[None, :], c[:, None]]
-    open_foreign = world.foreign_adjacency[None] * open_pair
-    n_open = open_foreign.sum(axis=2)
-    return n_open, np.divide(open_foreign, np.maximum(n_open, 1.0)[:, :, None])
+    src, dst = np.nonzero(world.foreign_adjacency)                              # the P foreign pairs
+    both_open = state.border_open[:, c[src], c[dst]] & state.border_open[:, c[dst], c[src]]   # (R, P)
+    pair_open = world.foreign_adjacency[src, dst] * both_open                   # (R, P) 1.0 or 0.0
+    from_region = np.zeros((len(src), len(c)))
+    from_region[np.arange(len(src)), src] = 1.0
+    n_open = pair_open @ from_region                                            # (R, N)
+    share = np.zeros((state.runs, len(c), len(c)))
+    share[:, src, dst] = pair_open / np.maximum(n_open, 1.0)[:, src]
+    return n_open, share
 
 
 def advance(world: World, state: State, rng: np.random.Generator, days: int) -> None:
@@ -62,7 +69,9 @@ def advance(world: World, state: State, rng: np.random.Generator, days: int) -> 
             _fight(world, state, war)
     state.emergency_days = np.maximum(state.emergency_days - days, 0)
     _count_severe_days(world, state, days)
-    state.hostile_memory = np.maximum(state.hostile_memory * world.k.hostile_memory ** days, state.hostile)
+    memory = state.hostile_memory
+    memory *= world.k.hostile_memory ** days
+    np.maximum(memory, state.hostile, out=memory)
     state.equipment *= 0.97 ** days
     state.aid *= 0.93 ** days
 
@@ -131,7 +140,8 @@ def _step(world: World, state: State, rng: np.random.Generator, units: np.ndarra
 def _count_severe_days(world: World, state: State, days: int) -> None:
     """Days in a row each state's worst violence has stayed severe (reset when it falls below)."""
     worst = np.zeros_like(state.severe_days)
-    np.maximum.at(worst.T, world.region_country, state.violence.T)
+    for region, country in enumerate(world.region_country):      # as np.maximum.at, without its per-element cost
+        np.maximum(worst[:, country], state.violence[:, region], out=worst[:, country])
     state.severe_days = np.where(worst >= world.k.severe_violence, state.severe_days + days, 0.0)
 
 

@@ -204,8 +204,10 @@ def troop_risk(world: World, crisis: CrisisView, level: int) -> np.ndarray:
     return risk
 
 
-def member_utility(world: World, state: State, member: int, level: int, ctx: Context) -> dict[str, np.ndarray]:
-    """Named utility terms (each (R,)) of ``member`` for measure ``level`` 1..7."""
+def member_utility(world: World, state: State, member: int, level: int, ctx: Context,
+                   spillover: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Named utility terms (each (R,)) of ``member`` for measure ``level`` 1..7 (``spillover``: the
+    member's ``spillover_threat`` from the crisis, if the caller has it already)."""
     k, R = world.k, state.runs
     crisis = ctx.crisis
     w = world.interests[member]
@@ -237,7 +239,8 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
     adv_tie = np.where(adversary == member, 1.0, adv_tie)    # a member never backs a measure against itself
     terms = {
         "regime": w[K["regime_security"]] * tie * danger * effect,
-        "spillover": w[K["border_security"]] * spillover_threat(world, state, member, crisis) * effect,
+        "spillover": w[K["border_security"]] * (spillover_threat(world, state, member, crisis) if spillover is None
+                                                else spillover) * effect,
         "humanitarian": k.humanitarian_weight * w[K["humanitarian"]]
                         * np.maximum(crisis.violence, crisis.displaced_share * 4) * effect,
         "kin": k.kin_weight * w[K["kin_protection"]] * kin * crisis.violence * effect,
@@ -265,7 +268,9 @@ def member_utility(world: World, state: State, member: int, level: int, ctx: Con
             terms["bilateral"] = -k.bilateral_weight * w[K["bilateral_preference"]] * np.ones(R)
     if not ctx.collective and level >= AID_LEVEL:
         terms["bilateral"] = k.bilateral_weight * w[K["bilateral_preference"]] * 0.5 * np.ones(R)
-    return {name: np.broadcast_to(np.asarray(v, float), (R,)).copy() for name, v in terms.items()}
+    # A term computed per run is a new array already; a number is spread over the runs.
+    return {name: v if isinstance(v, np.ndarray) and v.shape == (R,) and v.dtype == np.float64
+            else np.broadcast_to(np.asarray(v, float), (R,)).copy() for name, v in terms.items()}
 
 
 def alignment(world: World, member: int, lead: int, lead_utility: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from game.engine import positions as pos
 from game.engine.positions import (AID_LEVEL, DEFENCE_LEVEL, MEDIATION_LEVEL, REASON_CODES, REASON_INDEX,
                                    REASON_LABELS, TROOP_LEVEL, Context, crisis_severity, crisis_view, explain,
-                                   member_utility)
+                                   member_utility, spillover_threat)
 from game.engine.state import AT_HOME, ANSWERED, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, DrawsFor, State, few_runs
 from game.engine.world import FRAMING_CLAIMS, FRAMINGS, LEVEL_OF, LEVELS, OUTCOMES, SITUATIONS, World
 
@@ -51,7 +51,10 @@ def _outcome(state: State, b: int, mask: np.ndarray, name: str) -> None:
 
 def due_procedures(world: World, state: State) -> list[tuple[int, int, np.ndarray]]:
     """(requester, body, run mask) of every session due this turn."""
-    due = (state.req_stage == SESSION_SCHEDULED) & (state.req_session <= state.turn)
+    scheduled = state.req_stage == SESSION_SCHEDULED
+    if not scheduled.any():
+        return []
+    due = scheduled & (state.req_session <= state.turn)
     pairs = np.argwhere(due.any(axis=0))
     return [(int(q), int(b), due[:, q, b]) for q, b in pairs]
 
@@ -140,6 +143,7 @@ class Decision:
         self.sigma = self.rules.position_noise if self.rules else world.k.plea_noise
         # One judgement per member and decision: the random part is the same at every level.
         self.judgement = rng.normal(0.0, self.sigma, (self.R, len(self.members)))
+        self.spillover: dict[int, np.ndarray] = {}      # member -> its spillover threat (``utility``)
 
     # --- the stages ---------------------------------------------------------------------------
     def run(self) -> "Decision":
@@ -190,7 +194,7 @@ class Decision:
                 if vote is not None:           # a player's declared vote is its will
                     wills.append(np.full(R, k.player_will if vote[0] >= TROOP_LEVEL else -k.player_will))
                 else:
-                    wills.append(sum(member_utility(w, self.state, m, TROOP_LEVEL, ctx).values()))
+                    wills.append(sum(self.utility(m, TROOP_LEVEL, ctx).values()))
             will = np.mean(wills, axis=0)
         else:
             will = np.zeros(R)
@@ -201,6 +205,15 @@ class Decision:
         score += self.rng.normal(0.0, k.reading_noise, score.shape)
         self.plausibility, self.deference = plaus, deference
         self.reading = np.argmax(score, axis=1)
+
+    def utility(self, member: int, level: int, ctx: Context) -> dict[str, np.ndarray]:
+        """``member_utility``, with the member's spillover threat found once per decision (the state
+        does not change while the members weigh the measures)."""
+        if member in (ctx.requester, ctx.crisis.state):
+            return member_utility(self.world, self.state, member, level, ctx)
+        if member not in self.spillover:
+            self.spillover[member] = spillover_threat(self.world, self.state, member, ctx.crisis)
+        return member_utility(self.world, self.state, member, level, ctx, self.spillover[member])
 
     def _covered_level(self, situation: int) -> int:
         """The strongest measure that articles in force allow for a reading (0 for a state asked)."""
@@ -256,9 +269,9 @@ class Decision:
 
     def convene(self) -> None:
         """An extraordinary session meets if enough members want one, or the chair convenes it."""
-        w, k = self.world, self.world.k
+        k = self.world.k
         consult = LEVEL_OF["consultations"]
-        utilities = {int(m): sum(member_utility(w, self.state, m, consult, self.ctx).values()) for m in self.members}
+        utilities = {int(m): sum(self.utility(m, consult, self.ctx).values()) for m in self.members}
         want = sum(((u > 0) | (m == self.q)).astype(int) for m, u in utilities.items())
         self.want_count = want
         self.need = self.rules.convene_min_members if self.rules else 1
@@ -327,7 +340,7 @@ class Decision:
             order = [i_lead] + [i for i in order if i != i_lead]
         for i in order:
             m = self.members[i]
-            terms = member_utility(w, s, m, level, self.ctx)
+            terms = self.utility(m, level, self.ctx)
             if lead_u is not None and m not in (self.q, self.c):
                 terms["alignment"] = pos.alignment(w, m, self.lead, lead_u)
             u = sum(terms.values()) + self.judgement[:, i] * (m != self.q)
@@ -385,12 +398,16 @@ class Decision:
                 kept_out = (rnd["positions"][:, i] != SUPPORT) | (rnd["passed"] & (not asker))
                 # the crisis state's own wish is no reason; another member's initiative is one
                 backing = (rnd["positions"][:, i] == SUPPORT) & (m != self.c)
+                held_back, backed = above & kept_out, rnd["adopted"] & backing
+                refuses = level == lowest and m != self.q     # a host that refuses is a reason
+                if not (refuses or held_back.any() or backed.any()):
+                    continue                                  # it would add only zeros
                 terms = rnd["terms"][m]                       # each term has its own column
                 cols = [index[name] for name in terms]
                 values = np.stack(list(terms.values()), axis=1)
-                against[:, cols] += np.where((above & kept_out)[:, None], np.minimum(values, 0.0), 0.0)
-                favour[:, cols] += np.where((rnd["adopted"] & backing)[:, None], np.maximum(values, 0.0), 0.0)
-                if level == lowest and m != self.q:          # a host that refuses is a reason
+                against[:, cols] += np.where(held_back[:, None], np.minimum(values, 0.0), 0.0)
+                favour[:, cols] += np.where(backed[:, None], np.maximum(values, 0.0), 0.0)
+                if refuses:
                     lowest_against[:, cols] += np.minimum(values, 0.0)
             nearest_above = np.where(above, level, nearest_above)
         rows = np.arange(R)

@@ -111,8 +111,8 @@ class State:
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, np.ndarray):
-                setattr(out, f.name, v[runs])
-        out.taken = {k: v[runs] for k, v in self.taken.items()}
+                setattr(out, f.name, v.take(runs, axis=0))      # as v[runs], faster
+        out.taken = {k: v.take(runs, axis=0) for k, v in self.taken.items()}
         out.human_votes = dict(self.human_votes)
         out.pending_choices = [{**c, "runs": c["runs"][runs]} if "runs" in c else dict(c)
                                for c in self.pending_choices]
@@ -131,8 +131,11 @@ class State:
 
     def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
         for key in ((actor, kind, None), (actor, kind, target)):
-            prev = self.taken.get(key)
-            self.taken[key] = mask.copy() if prev is None else (prev | mask)
+            marked = self.taken.get(key)
+            if marked is None:
+                self.taken[key] = mask.copy()
+            else:
+                marked |= mask          # each state owns its ``taken`` arrays (copy and take copy them)
 
     def troops_deployed(self, world: World) -> np.ndarray:
         """(R, A) troops each actor has deployed or on the way abroad or at home."""
@@ -169,9 +172,12 @@ class StatePart(State):
         return value
 
     def mark_taken(self, actor: str, kind: str, target: str | None, mask: np.ndarray) -> None:
-        whole = np.zeros(self.whole.runs, dtype=bool)
-        whole[self.rows[mask]] = True
-        self.whole.mark_taken(actor, kind, target, whole)
+        rows, taken = self.rows[mask], self.whole.taken
+        for key in ((actor, kind, None), (actor, kind, target)):
+            marked = taken.get(key)
+            if marked is None:
+                marked = taken[key] = np.zeros(self.whole.runs, dtype=bool)
+            marked[rows] = True
 
 
 class _TakenOf(Mapping):

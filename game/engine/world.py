@@ -114,6 +114,12 @@ class World:
 
     def name(self, any_id: str) -> str:
         """Display name of an actor, organisation, region or force (or the id itself)."""
+        name = self._names.get(any_id)
+        if name is None:
+            name = self._names[any_id] = self._look_up_name(any_id)
+        return name
+
+    def _look_up_name(self, any_id: str) -> str:
         for table in (self._actors, self._orgs, self._regions, self._forces):
             if any_id in table:
                 obj = table[any_id]
@@ -127,7 +133,21 @@ class World:
         return self.name(body_id)
 
     def regions_of(self, actor_index: int) -> np.ndarray:
-        return np.flatnonzero(self.region_country == actor_index)
+        """The regions an actor governs: a read-only array, found once per actor."""
+        regions = self._regions_of.get(actor_index)
+        if regions is None:
+            regions = self._regions_of[actor_index] = np.flatnonzero(self.region_country == actor_index)
+            regions.setflags(write=False)
+        return regions
+
+    def share_border(self, a: int, b: int) -> bool:
+        """Whether actors ``a`` and ``b`` govern neighbouring regions (found once per pair)."""
+        shared = self._share_border.get((a, b))
+        if shared is None:
+            mine, theirs = self.regions_of(a), self.regions_of(b)
+            shared = self._share_border[(a, b)] = (len(mine) > 0 and len(theirs) > 0
+                                                   and bool(self.adjacency[np.ix_(mine, theirs)].any()))
+        return shared
 
     def date_of_turn(self, turn: int) -> dt.date:
         """Date at the start of a 1-based turn."""
@@ -221,6 +241,8 @@ def build_world(scenario: Scenario) -> World:
     world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
     world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}
     world._b = {k: i for i, k in enumerate(world.body_ids)}
+    # Filled on first use: names, regions and borders never change in play.
+    world._names, world._regions_of, world._share_border = {}, {}, {}
     return world
 
 

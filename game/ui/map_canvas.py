@@ -51,13 +51,20 @@ class Canvas:
     def _standin(self, rect: pygame.Rect) -> None:
         """Paint a canvas rect from the overview (void outside the map)."""
         ov, L = self.tiles.overview, self.layer.scale
-        self.surf.fill(self.tiles.scene.pal["void"], rect)
-        paint_scaled(self.surf, rect, ov.big, L / ov.scale, self.x / L * ov.scale, self.y / L * ov.scale)
+        painted = paint_scaled(self.surf, rect, ov.big, L / ov.scale, self.x / L * ov.scale, self.y / L * ov.scale)
+        self._fill_void(self.surf, rect, painted)
+
+    def _fill_void(self, surface, rect: pygame.Rect, painted: pygame.Rect | None) -> None:
+        """The void colour in rect outside the painted part."""
+        for r in ([rect] if painted is None else subtract(rect, painted)):
+            surface.fill(self.tiles.scene.pal["void"], r)
 
     def fill_gaps(self, rng=None) -> None:
         """Slots (within the inclusive tile range rng, default all) with nothing painted: cached tiles,
         else stand-ins from the overview (one scale per run of slots in a row)."""
         x0, y0, x1, y1 = self.tile_range()
+        if len(self.slots) == (x1 - x0) * (y1 - y0):
+            return                              # every slot is painted
         if rng is not None:
             x0, y0, x1, y1 = max(x0, rng[0]), max(y0, rng[1]), min(x1, rng[2] + 1), min(y1, rng[3] + 1)
         slots, tiles = self.slots, self.layer.tiles
@@ -159,5 +166,5 @@ class Canvas:
         if painted != r:
             ov = self.tiles.overview
             for q in ([r] if painted is None else subtract(r, painted)):
-                surface.fill(self.tiles.scene.pal["void"], q)
-                paint_scaled(surface, q, ov.big, s / ov.scale, wx * ov.scale, wy * ov.scale)
+                done = paint_scaled(surface, q, ov.big, s / ov.scale, wx * ov.scale, wy * ov.scale)
+                self._fill_void(surface, q, done)

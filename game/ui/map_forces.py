@@ -18,6 +18,7 @@ class Forces:
         self.counters: list[dict] = []
         self.arrows: list[dict] = []
         self._cache: dict = {}                  # counter surfaces by (colour, strength text)
+        self._layout_cache = None               # (counters, UI scale, layout): see _layout
 
     def _anchor(self, where: str | None):
         """World xy of a region id or a gazetteer place id; (xy, off_map)."""
@@ -67,19 +68,33 @@ class Forces:
             for i, c in enumerate(members):
                 c["slot"], c["of"] = i, len(members)
 
+    def _layout(self):
+        """Per counter: id, surface, anchor and the offsets from the anchor's screen point (centring, column;
+        gap below the anchor, row): stacks in rows of up to three under the anchor. Rebuilt when the counters
+        or the UI scale change."""
+        ui_scale, cached = st.ui_scale(), self._layout_cache
+        if cached is None or cached[0] is not self.counters or cached[1] != ui_scale:
+            below = st.spx(10)
+            out = []
+            for c in self.counters:
+                surf = self._counter(c)
+                w, h = surf.get_size()
+                cols = min(c["of"], 3)
+                row, col = divmod(c["slot"], cols)
+                out.append((c["id"], surf, c["xy"], (cols * (w + 3) - 3) / 2, col * (w + 3), below, row * (h + 3)))
+            cached = self._layout_cache = (self.counters, ui_scale, out)
+        return cached[2]
+
     def rects(self, camera) -> list[tuple[str, pygame.Rect]]:
-        """Screen rects of the counters: stacks in rows of up to three under the anchor."""
-        out = []
-        for c in self.counters:
-            surf = self._counter(c)
-            sx, sy = camera.world_to_screen(*c["xy"])
-            w, h = surf.get_size()
-            cols = min(c["of"], 3)
-            row, col = divmod(c["slot"], cols)
-            x = sx - (cols * (w + 3) - 3) / 2 + col * (w + 3)
-            y = sy + st.spx(10) + row * (h + 3)
-            out.append((c["id"], pygame.Rect(int(x), int(y), w, h)))
-        return out
+        """Screen rects of the counters."""
+        return [(fid, pygame.Rect(xy, surf.get_size())) for fid, surf, xy in self._placed(camera)]
+
+    def _placed(self, camera) -> list[tuple[str, pygame.Surface, tuple[int, int]]]:
+        """(id, surface, screen top-left) of each counter."""
+        ox, oy = camera.origin
+        s, rx, ry = camera.scale, camera.rect.x, camera.rect.y
+        return [(fid, surf, (int((x - ox) * s + rx - centre + across), int((y - oy) * s + ry + below + down)))
+                for fid, surf, (x, y), centre, across, below, down in self._layout()]
 
     def _counter(self, c) -> pygame.Surface:
         """A NATO-style unit counter in the owner's colour with the strength."""
@@ -106,9 +121,10 @@ class Forces:
     def draw(self, surface, camera) -> None:
         for a in self.arrows:
             self._draw_arrow(surface, camera, a)
-        for (fid, r), c in zip(self.rects(camera), self.counters):
-            if camera.rect.colliderect(r):
-                surface.blit(self._counter(c), r.topleft)
+        view = camera.rect
+        for _, surf, xy in self._placed(camera):
+            if view.colliderect((xy, surf.get_size())):
+                surface.blit(surf, xy)
 
     def _draw_arrow(self, surface, camera, a) -> None:
         """A transit arrow from start to end with the force's counter near the head."""

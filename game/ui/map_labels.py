@@ -35,7 +35,7 @@ class Labels:
         self.placed: list[Label] = []
         self.scale = None
         self._cache: dict = {}                  # rendered texts and markers
-        self._arrays = None                     # (labels, anchors, offsets, sizes) for culling
+        self._arrays = None                     # see _sprites
 
     def restyle(self) -> None:
         """The palette changed: forget rendered texts; place again."""
@@ -163,26 +163,40 @@ class Labels:
             self._cache[key] = m
         return m
 
+    def _sprites(self):
+        """The blit items in drawing order (each label's marker, then its text) as arrays: surface, anchor,
+        its label's offset and size (for culling), offset added before and after truncating to whole pixels.
+        Rebuilt when the placement changes."""
+        if self._arrays is None or self._arrays[0] is not self.placed:
+            rows = []
+            for lb in self.placed:
+                if lb.marker:
+                    mk = self._marker(lb.marker)
+                    rows.append((mk, lb, (0.0, 0.0), (-(mk.get_width() // 2), -(mk.get_height() // 2))))
+                rows.append((lb.surf, lb, lb.offset, (0, 0)))
+            items = np.empty(len(rows), object)
+            items[:] = [r[0] for r in rows]
+            self._arrays = (self.placed, items, np.array([r[1].anchor for r in rows], float),
+                            np.array([r[1].offset for r in rows], float),
+                            np.array([r[1].surf.get_size() for r in rows], float),
+                            np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], np.int64))
+        return self._arrays[1:]
+
     def draw(self, surface, camera) -> None:
-        """Blit the placed labels and place markers visible in the view (vectorised culling)."""
+        """Blit the placed labels and place markers visible in the view (vectorised culling and positions)."""
         if not self.placed:
             return
-        if self._arrays is None or self._arrays[0] is not self.placed:
-            xy = np.array([lb.anchor for lb in self.placed], float)
-            off = np.array([lb.offset for lb in self.placed], float)
-            size = np.array([lb.surf.get_size() for lb in self.placed], float)
-            self._arrays = (self.placed, xy, off, size)
-        labels, xy, off, size = self._arrays
+        items, anchor, label_off, label_size, off_before, off_after = self._sprites()
         r = camera.rect
-        sp = (xy - camera.origin) * camera.scale + (r.x, r.y)
-        pos = sp + off
-        vis = ((pos[:, 0] < r.right) & (pos[:, 1] < r.bottom)
-               & (pos[:, 0] + size[:, 0] > r.x) & (pos[:, 1] + size[:, 1] > r.y))
-        seq = []
-        for i in np.flatnonzero(vis):
-            lb = labels[i]
-            if lb.marker:
-                mk = self._marker(lb.marker)
-                seq.append((mk, (int(sp[i, 0]) - mk.get_width() // 2, int(sp[i, 1]) - mk.get_height() // 2)))
-            seq.append((lb.surf, (int(pos[i, 0]), int(pos[i, 1]))))
-        surface.blits(seq, doreturn=False)
+        sp = np.subtract(anchor, camera.origin)         # screen position of the anchor
+        sp *= camera.scale
+        sp += r.topleft
+        pos = sp + label_off                            # its label's rect, for culling
+        inside = pos < r.bottomright
+        pos += label_size
+        inside &= pos > r.topleft
+        shown = (inside[:, 0] & inside[:, 1]).nonzero()[0]
+        sp += off_before
+        xy = sp[shown].astype(np.int64)                 # int() truncation, as before
+        xy += off_after[shown]
+        surface.blits(zip(items[shown], xy.tolist()), doreturn=False)

@@ -9,21 +9,30 @@ TILE = 256   # tile edge in pixels
 
 
 def clip_ring(p: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Sutherland-Hodgman clip of a closed ring (k, 2) to the square [lo, hi]^2 (vectorised)."""
+    """Sutherland-Hodgman clip of a closed ring (k, 2) to the square [lo, hi]^2 (vectorised). Per edge of the
+    square, each ring segment (p, q) gives its cut point when it crosses the edge, then q when q is inside."""
     p = p.astype(float)
     for axis, bound, keep_ge in ((0, lo, True), (0, hi, False), (1, lo, True), (1, hi, False)):
-        if len(p) < 3:
+        n = len(p)
+        if n < 3:
             return p[:0]
-        q = np.concatenate([p[1:], p[:1]])
-        pin = p[:, axis] >= bound if keep_ge else p[:, axis] <= bound
-        qin = np.concatenate([pin[1:], pin[:1]])
-        a, b = p[:, axis], q[:, axis]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = np.where(a != b, (bound - a) / (b - a), 0.0)
-        cut = p + (q - p) * t[:, None]
-        pts = np.stack([cut, q], axis=1).reshape(-1, 2)
-        ok = np.stack([pin != qin, qin], axis=1).reshape(-1)
-        p = pts[ok]
+        a = p[:, axis]
+        pin = a >= bound if keep_ge else a <= bound
+        if pin.all():                           # nothing cut: the same ring, from its second vertex
+            p = np.concatenate([p[1:], p[:1]])
+            continue
+        flags = np.empty((n, 2), bool)          # per segment: crosses the edge, ends inside
+        flags[:-1, 1], flags[-1, 1] = pin[1:], pin[0]
+        np.not_equal(pin, flags[:, 1], out=flags[:, 0])
+        out = flags.ravel().nonzero()[0]        # 2 * segment + (0: cut point, 1: end point)
+        seg = out >> 1
+        p_next = p.take(seg + 1, axis=0, mode="wrap")
+        cuts = ((out & 1) == 0).nonzero()[0]
+        if len(cuts):
+            s0, s1 = p[seg[cuts]], p_next[cuts]
+            t = (bound - s0[:, axis]) / (s1[:, axis] - s0[:, axis])
+            p_next[cuts] = s0 + (s1 - s0) * t[:, None]
+        p = p_next
     return p
 
 

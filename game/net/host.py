@@ -543,8 +543,13 @@ class GameHost:
             write()
 
     def _changed(self) -> None:
-        for listener in list(self.listeners):
-            try:
-                listener(self)
-            except Exception:
-                log.exception("a host listener failed")
+        tell_listeners(self)
+
+
+def tell_listeners(host) -> None:
+    """Call each of ``host.listeners`` with the host (the window); one that fails is logged, the rest still run."""
+    for listener in list(host.listeners):
+        try:
+            listener(host)
+        except Exception:
+            log.exception("a host listener failed")

@@ -288,8 +288,5 @@ class HostProcess:
             self.finished.set()
 
     def _notify(self) -> None:
-        for listener in list(self.listeners):
-            try:
-                listener(self)
-            except Exception:
-                log.exception("a host listener failed")
+        from game.net.host import tell_listeners
+        tell_listeners(self)

@@ -17,7 +17,7 @@ import numpy as np
 
 from game.engine import actions as act
 from game.engine.catalogue import FRAMING_CLAIMS, catalogue, possible_adversaries
-from game.engine.fastmath import clip
+from game.engine.fastmath import any_over_last, clip, max_over_last
 from game.engine.positions import crisis_view
 from game.engine.state import AT_HOME, DrawsFor, State
 from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
@@ -200,7 +200,7 @@ def _score_request(world, a, action, homes):
 
 def _asked_now(f: Features, a: int) -> np.ndarray:
     """(R,) whether actor ``a`` already made a request this turn: a government picks one channel at a time."""
-    return f.shared(("asked_now", a), lambda: (f.state.req_turn[:, a, :] == f.state.turn).any(axis=1))
+    return f.shared(("asked_now", a), lambda: any_over_last(f.state.req_turn[:, a, :] == f.state.turn))
 
 
 def _score_security_op(world, a, action, homes):
@@ -309,7 +309,7 @@ def _score_return_fire(world, a, action, homes):
     mine = world.regions_of(a)
 
     def score_now(f):
-        attacked = f.state.hostile[:, enemy, mine].max(axis=1)
+        attacked = max_over_last(f.state.hostile[:, enemy, mine])
         return np.where(attacked > 0, (0.5 * _w(world, a, "sovereignty") + 0.3 * _w(world, a, "border_security"))
                         * (0.5 + attacked) - 0.3 - 0.1 * _w(world, a, "humanitarian"), -1.0)
     # The same for every region of the enemy: shared by those candidates.
@@ -373,19 +373,22 @@ class AIPlayer:
             scores += draws                       # = rng.normal(0, noise): the same numbers
             # Each round every run takes its best candidate not tried yet (a tried one is set to
             # minus infinity in place), while it is worth more than nothing and action points last.
-            # A run that wants nothing in a round never will (scores only fall): the rounds go on
-            # with the runs that still want something.
-            runs = np.flatnonzero(scores.max(axis=1) > 0)
-            scores = scores[runs]
+            # A run that wants nothing in the first round never will (scores only fall): the rounds
+            # go on with the runs that still want something.
+            choice = np.argmax(scores, axis=1)
+            runs = np.flatnonzero(_chosen_scores(scores, choice) > 0)
+            scores, choice = scores.take(runs, axis=0), choice[runs]
             count = np.zeros(len(runs), dtype=int)
-            for _ in range(2 * MAX_ACTIONS_PER_TURN):
-                choice = np.argmax(scores, axis=1)
-                want = (scores[np.arange(len(runs)), choice] > 0) & (count < MAX_ACTIONS_PER_TURN)
-                if not want.all():
-                    runs, scores, count, choice = runs[want], scores[want], count[want], choice[want]
+            for tried in range(2 * MAX_ACTIONS_PER_TURN):      # rounds already tried
+                if tried:
+                    choice = np.argmax(scores, axis=1)
+                    want = (_chosen_scores(scores, choice) > 0) & (count < MAX_ACTIONS_PER_TURN)
+                    if not want.all():
+                        keep = np.flatnonzero(want)
+                        runs, scores, count, choice = runs[keep], scores.take(keep, axis=0), count[keep], choice[keep]
                 if not len(runs):
                     break
-                scores[np.arange(len(runs)), choice] = -np.inf
+                scores.ravel()[_flat(scores, choice)] = -np.inf
                 for c, pick in _group_by(choice):
                     done = _take(self.world, state, cands[c].action, runs[pick], rng)
                     if done is not None:
@@ -393,6 +396,16 @@ class AIPlayer:
                         count[pick[took]] += 1
                         taken.append((cands[c].action, ok, text))
         return taken
+
+
+def _flat(scores: np.ndarray, choice: np.ndarray) -> np.ndarray:
+    """Where each row's ``choice`` is in ``scores.ravel()`` (a C-ordered (runs, candidates) array)."""
+    return np.arange(0, scores.size, scores.shape[1]) + choice
+
+
+def _chosen_scores(scores: np.ndarray, choice: np.ndarray) -> np.ndarray:
+    """Each row's score at its ``choice`` (as ``scores[np.arange(len(scores)), choice]``)."""
+    return scores.ravel()[_flat(scores, choice)]
 
 
 def _group_by(choice: np.ndarray):
@@ -409,7 +422,8 @@ def _take(world: World, state: State, action: act.Action, chosen: np.ndarray, rn
     (the run mask, the sentence, which of ``chosen`` took it), or None when none could. A few runs
     are checked and changed on a part of the state: the same verdicts and changes, fewer copies."""
     few = FEW_RUNS * len(chosen) <= state.runs
-    verdict = action.validate(world, state.part(chosen) if few else state)
+    checked = state.part(chosen) if few else state
+    verdict = action.validate(world, checked)
     took = verdict.ok if few else verdict.ok[chosen]
     done = chosen[took]
     if not len(done):
@@ -417,7 +431,7 @@ def _take(world: World, state: State, action: act.Action, chosen: np.ndarray, rn
     ok = np.zeros(state.runs, dtype=bool)
     ok[done] = True
     if few:
-        part = state.part(done)
+        part = checked if len(done) == len(chosen) else state.part(done)    # (validating changes nothing)
         text = action.perform(world, part, np.ones(len(done), dtype=bool), DrawsFor(rng, state.runs, done))
         state.put(done, part)
     else:

@@ -44,14 +44,16 @@ def _escape_routes(world: World, state: State) -> tuple[np.ndarray, np.ndarray]:
 
     Only pairs of foreign neighbours can be open; the counts are whole numbers, exact in any order."""
     c = world.region_country
+    R, N, A = state.runs, len(c), len(world.actor_ids)
     src, dst = np.nonzero(world.foreign_adjacency)                              # the P foreign pairs
-    both_open = state.border_open[:, c[src], c[dst]] & state.border_open[:, c[dst], c[src]]   # (R, P)
+    open_between = state.border_open.reshape(R, A * A)                          # column a * A + b: a's border with b
+    both_open = open_between[:, c[src] * A + c[dst]] & open_between[:, c[dst] * A + c[src]]   # (R, P)
     pair_open = world.foreign_adjacency[src, dst] * both_open                   # (R, P) 1.0 or 0.0
-    from_region = np.zeros((len(src), len(c)))
+    from_region = np.zeros((len(src), N))
     from_region[np.arange(len(src)), src] = 1.0
     n_open = pair_open @ from_region                                            # (R, N)
-    share = np.zeros((state.runs, len(c), len(c)))
-    share[:, src, dst] = pair_open / np.maximum(n_open, 1.0)[:, src]
+    share = np.zeros((R, N, N))
+    share.reshape(R, N * N)[:, src * N + dst] = pair_open / np.maximum(n_open, 1.0)[:, src]
     return n_open, share
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.fastmath import clip, max_over_middle
+from game.engine.fastmath import any_over_last, clip, max_over_middle
 from game.engine.state import DEPLOYED, State
 from game.engine.reasons import PROCEDURE_LABELS, REASON_CODES, REASON_LABELS, TERM_LABELS  # noqa: F401
 from game.engine.world import INTEREST_KEYS, LEVEL_OF, SITUATIONS, World
@@ -60,13 +60,15 @@ class CrisisView:
         return np.where(self.attacker >= 0, self.attacker, self.sponsor)
 
 
-def own_presence(world: World, state: State, c: int, friends: bool = False) -> np.ndarray:
+def own_presence(world: World, state: State, c: int, friends: bool = False,
+                 regions: np.ndarray | None = None) -> np.ndarray:
     """(R, N) troops of state ``c`` in each region: its security forces and its deployed units
-    (with ``friends``, also the deployed units of close allies: a protector's base counts)."""
+    (with ``friends``, also the deployed units of close allies: a protector's base counts). With
+    ``regions``, (R, n) the same numbers in those regions only."""
+    if regions is not None:
+        return _own_presence_in(world, state, c, friends, regions)
     troops = np.where(world.region_country[None, :] == c, state.security, 0.0)
-    owners = (world.force_owner == c)
-    if friends:
-        owners = owners | (world.ties[c, world.force_owner] >= 0.5)
+    owners = _owners(world, c, friends)
     if not owners.any():
         return troops
     mine = owners[None, :] & (state.force_status == DEPLOYED)
@@ -77,22 +79,52 @@ def own_presence(world: World, state: State, c: int, friends: bool = False) -> n
     return troops
 
 
+def _owners(world: World, c: int, friends: bool) -> np.ndarray:
+    """(F,) the forces that count as state ``c``'s own (with ``friends``, also its close allies')."""
+    owners = world.force_owner == c
+    if friends:
+        owners = owners | (world.ties[c, world.force_owner] >= 0.5)
+    return owners
+
+
+def _own_presence_in(world: World, state: State, c: int, friends: bool, regions: np.ndarray) -> np.ndarray:
+    """``own_presence(...)[:, regions]`` computed on those regions alone: the units' strengths are
+    summed per region unit by unit in order, from zero, as ``np.bincount`` sums them (the same numbers)."""
+    governed = world.region_country[regions] == c
+    troops = state.security[:, regions]
+    if not governed.all():
+        troops = np.where(governed[None, :], troops, 0.0)
+    owned = np.flatnonzero(_owners(world, c, friends))
+    if not len(owned):
+        return troops
+    mine = state.force_status[:, owned] == DEPLOYED                               # (R, k)
+    if mine.any():
+        units = np.zeros_like(troops)
+        for j, f in enumerate(owned):
+            if not mine[:, j].any():
+                continue
+            here = (state.force_location[:, f, None] == regions[None, :]) & mine[:, j, None]
+            units += np.where(here, state.force_strength[:, f, None], 0.0)
+        troops += units
+    return troops
+
+
 def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
     """What the crisis view and its severity share: fighters per region (R, n), the strongest foreign
-    operation by each state there (R, A), the regions the crisis touches (R, n) and the armed challenge (R,)."""
+    operation by each state there (R, A; None when no state has fought anywhere yet), the regions the
+    crisis touches (R, n) and the armed challenge (R,)."""
     fighters = state.group_strength[:, :, regs].sum(axis=1)                   # (R, n)
     v = state.violence[:, regs]
     affected = (v > 0.02) | (fighters > 1.0)
-    if state.hostile.max() > 0 or state.hostile_memory.max() > 0:          # (operations are never negative)
+    attack_by = None
+    if state.hostile.ravel().max() > 0 or state.hostile_memory.ravel().max() > 0:   # (operations are never negative)
         # An attack that has just stopped still happened: the reading weighs recent operations too.
         hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs])
         hostile_in[:, c] = 0.0                                                # its own operations are no attack
         affected |= max_over_middle(hostile_in) > 0
         attack_by = hostile_in.max(axis=2)
-    else:
-        attack_by = np.zeros(state.hostile.shape[:2])
-    affected = affected | ~affected.any(axis=1)[:, None]                      # nothing yet: the whole state
-    own = (own_presence(world, state, c)[:, regs] * affected).sum(axis=1)
+    affected = affected | ~any_over_last(affected)[:, None]                   # nothing yet: the whole state
+    own = (own_presence(world, state, c, regions=regs) * affected).sum(axis=1)
     total = (fighters * affected).sum(axis=1)
     armed = total / np.maximum(total + own, 1.0)
     return fighters, attack_by, affected, armed
@@ -105,7 +137,8 @@ def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
     if len(regs) == 0:
         return np.zeros(state.runs)
     _, attack_by, _, armed = _where_it_happens(world, state, c, regs)
-    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), attack_by.max(axis=1))
+    attack = 0.0 if attack_by is None else attack_by.max(axis=1)
+    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), attack)
 
 
 def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = None) -> CrisisView:
@@ -125,8 +158,11 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
     group_total = fighters_by_group.sum(axis=2)                               # (R, G)
     backed = (group_total * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else np.zeros(R)
     evidence = np.where(group_total.sum(axis=1) > 0, backed / np.maximum(group_total.sum(axis=1), 1e-9), 0.0)
-    attack = attack_by.max(axis=1)
-    attacker = np.where(attack > 0, np.argmax(attack_by, axis=1), -1)
+    if attack_by is None:                                                     # no state has fought: no attack
+        attack, attacker = np.zeros(R), np.full(R, -1, dtype=np.int64)
+    else:
+        attack = attack_by.max(axis=1)
+        attacker = np.where(attack > 0, np.argmax(attack_by, axis=1), -1)
     evidence = clip(np.maximum(evidence + state.perceived_external[:, c], attack), 0.0, 1.0)
 
     sponsor = np.full(R, -1, dtype=np.int64)
@@ -139,7 +175,7 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
 
     border = world.foreign_adjacency[:, regs]                                 # (N, n)
     massed = state.group_strength.sum(axis=1) @ border                         # (R, n) fighters next door
-    border_guard = own_presence(world, state, c, friends=True)[:, regs] * (border.sum(axis=0) > 0)
+    border_guard = own_presence(world, state, c, friends=True, regions=regs) * (border.sum(axis=0) > 0)
     pressure = massed.sum(axis=1) / np.maximum(massed.sum(axis=1) + border_guard.sum(axis=1), 1.0)
 
     from game.engine.dynamics import presence            # local: dynamics imports state helpers only

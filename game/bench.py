@@ -101,7 +101,8 @@ def batch_bench(quick: bool) -> list[tuple[str, bool]]:
            (f"  {'batch: ratio to a loop of single games':58s} {rate / single_rate:9.0f} x    "
             f"(information; single games: {single_rate:.1f}/s)", True)]
     n = 20_000 if quick else 100_000
-    code = ("from game.engine.batch import BatchSpec, run_batch\n"
+    code = ("from game.batch_cli import _one_blas_thread\n_one_blas_thread()\n"      # as `batch` runs it
+            "from game.engine.batch import BatchSpec, run_batch\n"
             "from game.scenario.loader import load_scenario\n"
             f"r = run_batch(BatchSpec(load_scenario('kyrgyzstan_2010').scenario, runs={n}, seed=0))\n"
             "print(r.runs)")

@@ -91,8 +91,33 @@ def test_a_refused_call_gives_its_reason_and_the_host_goes_on(tmp_path):
         assert host.game.turn == 2
     finally:
         host.stop()
+    host.end_turn_now()                 # the host has stopped: nothing happens, nothing is raised into the window
+    assert host.game.turn == 2 and not host.lost
+    assert not host.submit_instructor(InstructorTie(actor="INSTRUCTOR", of="RU", towards="KG", value=0.1)).ok
     with pytest.raises(HostStopped):
+        host._call("end_turn_now")
+
+
+def test_a_host_process_that_dies_is_reported_in_the_window_without_a_traceback(tmp_path):
+    """The child killed mid-game: the window says the host stopped and how to resume from the autosave;
+    the controls do nothing rather than fail."""
+    from tests.ui_driver import Driver
+    host = HostProcess(_new(tmp_path)).start()
+    try:
+        d = Driver()
+        d.app.start_host(host)
+        d.frames(2)
+        host._process.kill()
+        _wait(lambda: host.lost)
+        d.frames(2)
+        assert d.screen.name == "message" and "host has stopped" in d.screen.title
+        assert f"host --resume {tmp_path / 'net.json'}" in d.screen.body
         host.end_turn_now()
+        host.hand_to_ai("RU")
+        assert host.game.turn == 1
+    finally:
+        host.stop()
+    assert load_game(tmp_path / "net.json").game.turn == 1, "the autosave is there to resume"
 
 
 def test_a_port_in_use_is_refused_with_its_reason(tmp_path):

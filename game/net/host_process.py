@@ -219,21 +219,38 @@ class HostProcess:
         return [dict(s) for s in self._status]
 
     # --- the instructor's controls ------------------------------------------------------------
+    @property
+    def lost(self) -> bool:
+        """The host process ended without being stopped, before the game was over (the window says so)."""
+        return self.stopped.is_set() and not self._stopping and not self.finished.is_set()
+
     def end_turn_now(self) -> None:
-        self._call("end_turn_now")
+        self._command("end_turn_now")
 
     def hand_to_ai(self, seat: str) -> None:
-        self._call("hand_to_ai", seat)
+        self._command("hand_to_ai", seat)
 
     def hand_over(self, seat: str) -> None:
-        self._call("hand_over", seat)
+        self._command("hand_over", seat)
 
     def submit_instructor(self, action):
-        return self._call("submit_instructor", action)
+        from game.engine.game import Result
+        try:
+            return self._call("submit_instructor", action)
+        except HostStopped as exc:
+            return Result(False, f"Not applied: {exc}.")
 
     def set_paused(self, paused: bool) -> None:
         self.paused = bool(paused)
-        self._call("set_paused", bool(paused))
+        self._command("set_paused", bool(paused))
+
+    def _command(self, name: str, *args) -> None:
+        """A control whose effect the window reads in its game; with the host gone it does nothing (the
+        window has said why: ``lost``)."""
+        try:
+            self._call(name, *args)
+        except HostStopped as exc:
+            log.error("%s: %s", name, exc)
 
     def _call(self, name: str, *args):
         """Run a host method in the child; returns once its effect is in the window's game."""

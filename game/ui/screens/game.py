@@ -155,7 +155,16 @@ class GameScreen(Screen):
         """A network host's window after a change on the host: a seat's Ready redraws the Seats tab only;
         a new turn (or an instructor's change) redraws every view."""
         self.session.host_changed = False
-        self.session.host.sync()
+        host = self.session.host
+        host.sync()
+        if getattr(host, "lost", False) and not getattr(self, "_host_lost_said", False):
+            self._host_lost_said = True
+            self.app.message("The game host has stopped",
+                             f"The host's process ended before the game did. Every resolved turn is in the autosave "
+                             f"{host.save_path}.\n\nTo go on, close this window and run:\n"
+                             f"python main.py host --resume {host.save_path}\n\nThe laptops rejoin with their "
+                             "secrets, or with the join code.")
+            return
         turn, seen = self.game.turn, getattr(self, "_host_seen", None)
         self._host_seen = (turn, len(self.game.log))
         if seen is not None and seen[0] == turn and seen[1] == len(self.game.log):

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from game.engine.fastmath import max_over_last
+from game.engine.fastmath import max_over_axis1
 from game.engine.procedure import _outcome, schedule_request, transit_days
 from game.engine.state import ANSWERED, AT_HOME, DEPLOYED, IN_TRANSIT, SESSION_SCHEDULED, State
 from game.engine.world import FRAMINGS, INTEREST_KEYS, LEVEL_OF, LEVELS, OUTCOMES, STATE_KINDS, World
@@ -739,7 +739,7 @@ class Ceasefire(Action):
         other = _state_of(world, self.with_state)
         if other == world.a(self.actor):
             raise Refused("A state cannot agree a ceasefire with itself.")
-        firing = max_over_last(state.hostile[:, world.a(self.actor), world.regions_of(other)]) > 0 \
+        firing = max_over_axis1(state.hostile[:, world.a(self.actor), world.regions_of(other)]) > 0 \
             if len(world.regions_of(other)) else np.zeros(state.runs, dtype=bool)
         if not firing.any():
             raise Refused(f"{world.name(self.actor)}'s forces are not firing on {world.name(self.with_state)}.")

@@ -17,7 +17,7 @@ import numpy as np
 
 from game.engine import actions as act
 from game.engine.catalogue import FRAMING_CLAIMS, catalogue, possible_adversaries
-from game.engine.fastmath import any_over_last, clip, max_over_last
+from game.engine.fastmath import any_over_axis1, clip, max_over_axis1
 from game.engine.positions import crisis_view
 from game.engine.state import AT_HOME, DrawsFor, State
 from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
@@ -200,7 +200,7 @@ def _score_request(world, a, action, homes):
 
 def _asked_now(f: Features, a: int) -> np.ndarray:
     """(R,) whether actor ``a`` already made a request this turn: a government picks one channel at a time."""
-    return f.shared(("asked_now", a), lambda: any_over_last(f.state.req_turn[:, a, :] == f.state.turn))
+    return f.shared(("asked_now", a), lambda: any_over_axis1(f.state.req_turn[:, a, :] == f.state.turn))
 
 
 def _score_security_op(world, a, action, homes):
@@ -309,7 +309,7 @@ def _score_return_fire(world, a, action, homes):
     mine = world.regions_of(a)
 
     def score_now(f):
-        attacked = max_over_last(f.state.hostile[:, enemy, mine])
+        attacked = max_over_axis1(f.state.hostile[:, enemy, mine])
         return np.where(attacked > 0, (0.5 * _w(world, a, "sovereignty") + 0.3 * _w(world, a, "border_security"))
                         * (0.5 + attacked) - 0.3 - 0.1 * _w(world, a, "humanitarian"), -1.0)
     # The same for every region of the enemy: shared by those candidates.

@@ -11,27 +11,19 @@ def clip(x, lo, hi):
     return _min(_max(x, lo), hi)
 
 
-def max_over_middle(x: np.ndarray) -> np.ndarray:
-    """``x.max(axis=1)`` of an (R, K, n) array as K element-wise maxima of its (R, n) slices: the same
-    numbers (a maximum is exact in any order), without numpy's slow reduction over a middle axis."""
+def max_over_axis1(x: np.ndarray) -> np.ndarray:
+    """``x.max(axis=1)`` of an (R, K) or (R, K, n) array as K element-wise maxima of its slices along
+    axis 1: the same numbers (a maximum is exact in any order), without numpy's slow reduction over a
+    short or middle axis."""
     out = x[:, 0].copy()
     for k in range(1, x.shape[1]):
         _max(out, x[:, k], out=out)
     return out
 
 
-def max_over_last(x: np.ndarray) -> np.ndarray:
-    """``x.max(axis=1)`` of an (R, n) array as n element-wise maxima of its columns: the same numbers
-    (a maximum is exact in any order), without numpy's slow reduction over a short last axis."""
-    out = x[:, 0].copy()
-    for k in range(1, x.shape[1]):
-        _max(out, x[:, k], out=out)
-    return out
-
-
-def any_over_last(x: np.ndarray) -> np.ndarray:
-    """``x.any(axis=1)`` of an (R, n) boolean array as n element-wise ors of its columns: the same
-    truth values, without numpy's slow reduction over a short last axis."""
+def any_over_axis1(x: np.ndarray) -> np.ndarray:
+    """``x.any(axis=1)`` of an (R, K) boolean array as K element-wise ors of its columns: the same truth
+    values, without numpy's slow reduction over a short last axis."""
     out = x[:, 0].copy()
     for k in range(1, x.shape[1]):
         out |= x[:, k]

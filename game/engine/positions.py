@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.fastmath import any_over_last, clip, max_over_middle
+from game.engine.fastmath import any_over_axis1, clip, max_over_axis1
 from game.engine.state import DEPLOYED, State
 from game.engine.reasons import PROCEDURE_LABELS, REASON_CODES, REASON_LABELS, TERM_LABELS  # noqa: F401
 from game.engine.world import INTEREST_KEYS, LEVEL_OF, SITUATIONS, World
@@ -121,9 +121,9 @@ def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
         # An attack that has just stopped still happened: the reading weighs recent operations too.
         hostile_in = np.maximum(state.hostile[:, :, regs], state.hostile_memory[:, :, regs])
         hostile_in[:, c] = 0.0                                                # its own operations are no attack
-        affected |= max_over_middle(hostile_in) > 0
+        affected |= max_over_axis1(hostile_in) > 0
         attack_by = hostile_in.max(axis=2)
-    affected = affected | ~any_over_last(affected)[:, None]                   # nothing yet: the whole state
+    affected = affected | ~any_over_axis1(affected)[:, None]                   # nothing yet: the whole state
     own = (own_presence(world, state, c, regions=regs) * affected).sum(axis=1)
     total = (fighters * affected).sum(axis=1)
     armed = total / np.maximum(total + own, 1.0)

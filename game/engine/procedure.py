@@ -209,8 +209,6 @@ class Decision:
     def utility(self, member: int, level: int, ctx: Context) -> dict[str, np.ndarray]:
         """``member_utility``, with the member's spillover threat found once per decision (the state
         does not change while the members weigh the measures)."""
-        if member in (ctx.requester, ctx.crisis.state):
-            return member_utility(self.world, self.state, member, level, ctx)
         if member not in self.spillover:
             self.spillover[member] = spillover_threat(self.world, self.state, member, ctx.crisis)
         return member_utility(self.world, self.state, member, level, ctx, self.spillover[member])

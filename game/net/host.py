@@ -225,6 +225,11 @@ class GameHost:
         """The window's game is this host's own: nothing to apply (a ``HostProcess`` has a mirror to update)."""
         return False
 
+    @property
+    def lost(self) -> bool:
+        """An in-process host cannot be lost while its window runs (a ``HostProcess``'s child can)."""
+        return False
+
     def connected_seats(self) -> set[str]:
         """The seats whose laptop is connected now (a quick read for the window)."""
         return {s.id for s in list(self.seats.values()) if s.session is not None or s.ai}

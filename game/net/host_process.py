@@ -39,7 +39,7 @@ def _serve_in_child(conn, save_path: str, port: int, bind: str, log_level: int) 
     from game.net_cli import _log_to_stderr
     _log_to_stderr()
     log.setLevel(log_level)
-    _yield_to_the_window()
+    lower_priority(HOST_NICENESS)
     sender = _SnapshotSender(conn)
     try:
         host = GameHost.resume(Path(save_path), port=port, bind=bind)
@@ -49,7 +49,7 @@ def _serve_in_child(conn, save_path: str, port: int, bind: str, log_level: int) 
         conn.send(("failed", f"{exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)))
         return
     sender.send(("started", {"port": host.port, "code": host.code, "address": host.address}))
-    sender.send_game(host)
+    host._call(sender.send_game, host)     # the first snapshot, taken on the host's thread like the others
     try:
         while True:
             try:
@@ -72,13 +72,13 @@ def _serve_in_child(conn, save_path: str, port: int, bind: str, log_level: int) 
             pass
 
 
-def _yield_to_the_window() -> None:
-    """Run the host a little below the window's priority: on a machine with few cores a turn's work then
-    waits a moment for a frame, never the frame for the turn (a turn still reaches the laptops in well
-    under the 100 ms the network allows)."""
+def lower_priority(by: int) -> None:
+    """Run this process ``by`` steps below its parent's priority (the host: a turn's work then waits a
+    moment for a frame, never the frame for the turn; a turn still reaches the laptops in well under the
+    100 ms the network allows). Where the system has no ``nice`` or refuses it, nothing changes."""
     try:
-        os.nice(HOST_NICENESS)
-    except (AttributeError, OSError):      # no nice() (Windows) or not allowed: the same priority
+        os.nice(by)
+    except (AttributeError, OSError):
         pass
 
 
@@ -105,12 +105,8 @@ class _SnapshotSender:
         bare = copy.copy(game)
         for name in _MIRROR_SKIPS:
             setattr(bare, name, None)
-        seats = list(host.seats.values())
         meta = {"paused": host.paused, "finished": host.finished.is_set() or game.over,
-                "connected": sorted(s.id for s in seats if s.session is not None or s.ai),
-                "status": [{"seat": s.id, "name": s.name, "joined": s.secret_sha256 is not None,
-                            "connected": s.session is not None, "computer": s.ai, "ready": s.id in game.ready}
-                           for s in seats]}
+                "connected": sorted(host.connected_seats()), "status": host.status()}
         self.send(("game", pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL), world, meta))
 
 
@@ -130,7 +126,7 @@ class HostProcess:
         self.paused = False
         self._connected: set[str] = set()
         self._status: list[dict] = []
-        self._address = ""
+        self.address = ""                    # ws://host:port, once the child listens
         self._pending = None                 # the newest snapshot not yet applied: (game, world or None)
         self._lock = threading.Lock()
         self._replies: dict[int, list] = {}
@@ -166,7 +162,7 @@ class HostProcess:
                 self._take(message)
             elif message[0] == "started":
                 info = message[1]
-                self.port, self.code, self._address = info["port"], info["code"], info["address"]
+                self.port, self.code, self.address = info["port"], info["code"], info["address"]
                 break
         self._reader = threading.Thread(target=self._read, name="host-reader", daemon=True)
         self._reader.start()
@@ -188,10 +184,6 @@ class HostProcess:
         self.stopped.set()
 
     # --- what the window reads ----------------------------------------------------------------
-    @property
-    def address(self) -> str:
-        return self._address
-
     def sync(self) -> bool:
         """Apply the newest snapshot to the window's game (on the window's thread); True if there was one."""
         with self._lock:

@@ -102,10 +102,8 @@ def play_laptops(address: str, code: str, seats, pause: float, stop) -> None:
     """Six laptops (in a process of their own, as on a classroom network): each ends its turn as soon as
     the host waits for it, ``pause`` seconds after the one before, until the game is over or ``stop``."""
     from game.net.client import SeatClient
-    try:
-        os.nice(10)              # they stand for other machines: they wait for this machine's host and window
-    except (AttributeError, OSError):
-        pass
+    from game.net.host_process import lower_priority
+    lower_priority(10)           # they stand for other machines: they wait for this machine's host and window
     clients = [SeatClient.connect(address, seat=s, code=code) for s in seats]
     try:
         while not stop.is_set() and not any((c.view or {}).get("over") for c in clients):

@@ -157,7 +157,7 @@ class GameScreen(Screen):
         self.session.host_changed = False
         host = self.session.host
         host.sync()
-        if getattr(host, "lost", False) and not getattr(self, "_host_lost_said", False):
+        if host.lost and not getattr(self, "_host_lost_said", False):
             self._host_lost_said = True
             self.app.message("The game host has stopped",
                              f"The host's process ended before the game did. Every resolved turn is in the autosave "

@@ -78,6 +78,30 @@ def _batch_json(*args: str) -> dict:
     return json.loads(out.stdout)
 
 
+def noise_ceiling(scenario, runs: int = 5000, repeats: int = 3) -> dict:
+    """The most playouts a second this machine could reach if the whole game took no time but the AI's
+    score-noise draws: one standard normal per (run, AI actor, candidate) every turn, drawn from the
+    game's one stream (a save's replay draws them again, so the stream cannot skip them), on every core."""
+    import numpy as np
+
+    from game.engine.game import Game
+    g = Game(scenario, seed=0, runs=1)
+    shapes = [(runs, len(c)) for c in g.ai.candidates.values() if c]
+    g.run_to_end()
+    turns = g.turn
+    rng = np.random.default_rng(0)
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        for _ in range(turns):
+            for shape in shapes:
+                rng.standard_normal(shape)
+        best = min(best, time.perf_counter() - t)
+    draws = turns * sum(n for _, n in shapes)
+    return {"draws_per_playout": draws, "draws_per_second": draws * runs / best,
+            "playouts_per_second": (os.cpu_count() or 1) * runs / best}
+
+
 def batch_bench(quick: bool) -> list[tuple[str, bool]]:
     """`batch` on kyrgyzstan_2010, AI in every seat, every rule: playouts a second (the issue's headline:
     50,000 a second on this 2-core machine) and the ratio to a loop of single games measured in the same
@@ -96,8 +120,12 @@ def batch_bench(quick: bool) -> list[tuple[str, bool]]:
     runs = 10_000 if quick else 20_000
     rate = _batch_json("kyrgyzstan_2010", "--runs", str(runs))["playouts_per_second"]
     one = _batch_json("kyrgyzstan_2010", "--runs", "5000", "--workers", "1")["playouts_per_second"]
+    ceiling = noise_ceiling(sc)
     out = [_line_at_least(f"batch: playouts per second ({runs:,} runs, {os.cpu_count()} processes)", rate, 50_000, "/s"),
            (f"  {'batch: playouts per second in one process (5,000 runs)':58s} {one:9.0f} /s    (information)", True),
+           (f"  {'batch: ceiling set by the AI score-noise draws alone':58s} {ceiling['playouts_per_second']:9.0f} /s    "
+            f"(information: {ceiling['draws_per_playout']:,} normal draws a playout, "
+            f"{ceiling['draws_per_second'] / 1e6:.0f} million a second a core)", True),
            (f"  {'batch: ratio to a loop of single games':58s} {rate / single_rate:9.0f} x    "
             f"(information; single games: {single_rate:.1f}/s)", True)]
     n = 20_000 if quick else 100_000

@@ -264,3 +264,117 @@ def test_background_work_is_bounded_per_frame(view):
     t = time.perf_counter()
     view.draw(surf)
     assert view.units_log[-1] >= 1 and time.perf_counter() - t < 1.0
+
+
+# ---------------------------------------------------------------- labels baked into the composite
+def _live_frame(view, like):
+    """The settled frame as drawn with live labels, from the current canvas (no background work)."""
+    ref = pygame.Surface(SIZE, 0, like)
+    ref.set_clip(view.rect)
+    view.canvas.blit(ref)
+    view._draw_outline(ref, view.selected, view.pal["selected"], 3)
+    if view.hovered != view.selected:
+        view._draw_outline(ref, view.hovered, view.pal["hover"], 2)
+    view.labels.draw(ref, view.camera)
+    view.forces.draw(ref, view.camera)
+    return ref
+
+
+def _bytes(surface, rect=None):
+    return pygame.image.tobytes(surface if rect is None else surface.subsurface(rect), "RGB")
+
+
+def _idle(view, surf):
+    settle(view, surf, 5)
+    for _ in range(3000):
+        view.draw(surf)
+        if view.units_log[-1] == 0 and view.labels.scale == view.scale:
+            return
+    raise AssertionError("background work did not finish")
+
+
+def _baked(view):
+    b = view.composite.baked
+    return b is not None and b[0] is view.labels.placed and view.tiles.layer.scale == view.scale
+
+
+def test_baked_frame_equals_live_frame(view):
+    surf = pygame.Surface(SIZE)
+    view.set_overlay("violence")
+    _idle(view, surf)
+    view.draw(surf)
+    assert _baked(view)
+    baked = _bytes(surf)
+    assert baked == _bytes(_live_frame(view, surf))
+    view.bake_labels = False                      # the live path itself
+    view.draw(surf)
+    assert view.composite.surf is None and _bytes(surf) == baked
+    view.bake_labels = True
+    view.hovered, view.selected = "KG-J", "KG-O"  # outlines: labels stay above them
+    view.draw(surf)
+    assert _baked(view) and _bytes(surf) == _bytes(_live_frame(view, surf)) != baked
+
+
+def test_placement_change_updates_composite(view):
+    surf = pygame.Surface(SIZE)
+    _idle(view, surf)
+    placed = view.labels.placed
+    shown = [(lb, r) for lb, r in zip(placed, view.labels.rects(view.camera)) if view.rect.contains(r)]
+    lb, r = max(shown, key=lambda p: p[1].w * p[1].h)
+    tiles_only = pygame.Surface(SIZE, 0, surf)
+    view.draw(surf)
+    view.canvas.blit(tiles_only)
+    with_label = _bytes(surf, r)
+    assert with_label != _bytes(tiles_only, r)    # the label's pixels are there
+    view.labels.placed = [x for x in placed if x is not lb]
+    view.draw(surf)
+    assert _baked(view) and _bytes(surf, r) == _bytes(tiles_only, r)     # gone
+    view.labels.placed = placed
+    view.draw(surf)
+    assert _baked(view) and _bytes(surf, r) == with_label                 # back
+    view.zoom_at(view.rect.center, 1.3)           # a new zoom: a new layer and placement
+    _idle(view, surf)
+    view.draw(surf)
+    assert view.labels.placed is not placed and _baked(view)
+    assert _bytes(surf) == _bytes(_live_frame(view, surf))
+
+
+def test_pan_across_canvas_recentre_keeps_labels(view):
+    surf = pygame.Surface(SIZE)
+    view.zoom_at(view.rect.center, 1.5)
+    _idle(view, surf)
+    scrolls, baked = 0, 0
+    for i in range(120):
+        view.pan(-23 if i < 60 else 19, 9 if i < 60 else -7)
+        xy = (view.canvas.x, view.canvas.y)
+        view.draw(surf)
+        scrolls += xy != (view.canvas.x, view.canvas.y)
+        if _baked(view):
+            baked += 1
+            assert _bytes(surf) == _bytes(_live_frame(view, surf)), f"frame {i}"
+    assert scrolls >= 4 and baked == 120
+    for d in (0.5, 0.25, 0.4):                    # sub-pixel pans shift labels, not tiles: baked again
+        view.pan(d, -d)
+        view.draw(surf)
+        assert _baked(view) and _bytes(surf) == _bytes(_live_frame(view, surf))
+
+
+def test_recoloured_tile_keeps_label_over_it(view, game):
+    surf = pygame.Surface(SIZE)
+    view.set_overlay("violence")
+    _idle(view, surf)
+    view.draw(surf)
+    baked, placed = view.composite.baked, view.labels.placed
+    lb = next(lb for lb in placed if lb.key == "KG-O")
+    r = view.labels.rects(view.camera)[placed.index(lb)]
+    before = _bytes(surf, r)
+    st = game.state.copy()
+    i = game.world.r("KG-O")
+    st.violence[0, i] = 1.0 - st.violence[0, i]
+    view.set_state(st)
+    _idle(view, surf)
+    view.draw(surf)
+    assert view.composite.baked is baked          # kept in step tile by tile, not rebuilt
+    assert _bytes(surf, r) != before              # the region under the label was repainted
+    assert _bytes(surf) == _bytes(_live_frame(view, surf))
+    view.set_state(game.state)

@@ -1,6 +1,7 @@
 """The canvas: one surface holding the view plus a tile of margin (in the target's pixel format), so a
 settled frame is one blit; finished tiles are copied in, gaps get stand-ins scaled from the overview. While
-zooming, the canvas is scaled straight into the target instead (the overview fills what it does not cover)."""
+zooming, the canvas is scaled straight into the target instead (the overview fills what it does not cover).
+Every write is reported to ``watcher`` (the composite, which keeps a copy with the labels baked in)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +13,8 @@ from game.ui.map_raster import TILE, paint_scaled, subtract
 
 class Canvas:
     """``slots`` maps each painted tile to the serial of the tile surface it shows (0: a stand-in).
-    Empty (``surf`` None) until the first ``stage``."""
+    Empty (``surf`` None) until the first ``stage``. ``watcher`` (optional) is told of every write:
+    ``touch(rect)`` after pixels in rect changed, ``scroll(dx, dy)`` after a scroll, ``reset()`` after a stage."""
 
     def __init__(self, camera, tiles):
         self.camera, self.tiles = camera, tiles
@@ -20,6 +22,7 @@ class Canvas:
         self.layer = None                       # the detail layer whose tiles it holds
         self.x = self.y = 0                     # top-left in that layer's pixels (a multiple of TILE)
         self.slots: dict[tuple[int, int], int] = {}
+        self.watcher = None
 
     # ---------------------------------------------------------------- geometry
     def wanted_size(self) -> tuple[int, int]:
@@ -45,14 +48,19 @@ class Canvas:
         """Copy a finished detail tile in, if the canvas holds that tile."""
         if self.layer is layer and self.contains(t):
             x0, y0 = self.x // TILE, self.y // TILE
-            self.surf.blit(surf, ((t[0] - x0) * TILE, (t[1] - y0) * TILE))
             self.slots[t] = serial
+            self._touch(self.surf.blit(surf, ((t[0] - x0) * TILE, (t[1] - y0) * TILE)))
+
+    def _touch(self, rect: pygame.Rect) -> None:
+        if self.watcher is not None:
+            self.watcher.touch(rect)
 
     def _standin(self, rect: pygame.Rect) -> None:
         """Paint a canvas rect from the overview (void outside the map)."""
         ov, L = self.tiles.overview, self.layer.scale
         painted = paint_scaled(self.surf, rect, ov.big, L / ov.scale, self.x / L * ov.scale, self.y / L * ov.scale)
         self._fill_void(self.surf, rect, painted)
+        self._touch(rect)
 
     def _fill_void(self, surface, rect: pygame.Rect, painted: pygame.Rect | None) -> None:
         """The void colour in rect outside the painted part."""
@@ -76,7 +84,7 @@ class Canvas:
                 if gap:
                     e = tiles.get((tx, ty))
                     if e is not None and e[0] is not None:
-                        self.surf.blit(e[0], ((tx - cx) * TILE, (ty - cy) * TILE))
+                        self._touch(self.surf.blit(e[0], ((tx - cx) * TILE, (ty - cy) * TILE)))
                         slots[(tx, ty)] = e[2]
                         gap = False
                 if gap:
@@ -110,6 +118,8 @@ class Canvas:
         vx, vy = cam.view_px(L)
         cx, cy = self._origin_for(vx, vy, cw, ch)
         self.surf, self.layer, self.x, self.y, self.slots = surf, layer, cx, cy, {}
+        if self.watcher is not None:
+            self.watcher.reset()
         for t in [t for t, e in layer.tiles.items() if e[0] is None]:
             del layer.tiles[t]               # only the old canvas showed it
         if not drawn:
@@ -134,8 +144,11 @@ class Canvas:
         if self.x <= vx and self.y <= vy and vx + w <= self.x + cw and vy + h <= self.y + ch:
             return
         nx, ny = self._origin_for(vx, vy, cw, ch)
-        self.surf.scroll(self.x - nx, self.y - ny)
+        dx, dy = self.x - nx, self.y - ny
+        self.surf.scroll(dx, dy)
         self.x, self.y = nx, ny
+        if self.watcher is not None:
+            self.watcher.scroll(dx, dy)
         old = self.slots
         self.slots = {t: s for t, s in old.items() if self.contains(t)}
         for t in old:

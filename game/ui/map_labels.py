@@ -2,6 +2,7 @@
 placement without overlaps in resumable steps, and drawing with place markers."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,7 +139,7 @@ class Labels:
         out = []
         for lb in self.placed:
             sx, sy = camera.world_to_screen(*lb.anchor)
-            out.append(pygame.Rect((int(sx + lb.offset[0]), int(sy + lb.offset[1])), lb.rect.size))
+            out.append(pygame.Rect((math.floor(sx + lb.offset[0]), math.floor(sy + lb.offset[1])), lb.rect.size))
         return out
 
     def _marker(self, kind: str) -> pygame.Surface:
@@ -165,38 +166,44 @@ class Labels:
 
     def _sprites(self):
         """The blit items in drawing order (each label's marker, then its text) as arrays: surface, anchor,
-        its label's offset and size (for culling), offset added before and after truncating to whole pixels.
-        Rebuilt when the placement changes."""
+        offset added before and after flooring to whole pixels, size. Rebuilt when the placement changes."""
         if self._arrays is None or self._arrays[0] is not self.placed:
             rows = []
             for lb in self.placed:
                 if lb.marker:
                     mk = self._marker(lb.marker)
-                    rows.append((mk, lb, (0.0, 0.0), (-(mk.get_width() // 2), -(mk.get_height() // 2))))
-                rows.append((lb.surf, lb, lb.offset, (0, 0)))
+                    rows.append((mk, lb.anchor, (0.0, 0.0), (-(mk.get_width() // 2), -(mk.get_height() // 2))))
+                rows.append((lb.surf, lb.anchor, lb.offset, (0, 0)))
             items = np.empty(len(rows), object)
             items[:] = [r[0] for r in rows]
-            self._arrays = (self.placed, items, np.array([r[1].anchor for r in rows], float),
-                            np.array([r[1].offset for r in rows], float),
-                            np.array([r[1].surf.get_size() for r in rows], float),
-                            np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], np.int64))
+            self._arrays = (self.placed, items, np.array([r[1] for r in rows], float).reshape(-1, 2),
+                            np.array([r[2] for r in rows], float).reshape(-1, 2),
+                            np.array([r[3] for r in rows], np.int64).reshape(-1, 2),
+                            np.array([r[0].get_size() for r in rows], np.int64).reshape(-1, 2))
         return self._arrays[1:]
 
-    def draw(self, surface, camera) -> None:
-        """Blit the placed labels and place markers visible in the view (vectorised culling and positions)."""
-        if not self.placed:
-            return
-        items, anchor, label_off, label_size, off_before, off_after = self._sprites()
-        r = camera.rect
+    def positions(self, camera):
+        """(items, top-left screen positions, sizes) of every blit item, in drawing order. Positions are
+        floored to whole pixels, so they move with the map by whole pixels (the composite relies on it)."""
+        items, anchor, off_before, off_after, size = self._sprites()
         sp = np.subtract(anchor, camera.origin)         # screen position of the anchor
         sp *= camera.scale
-        sp += r.topleft
-        pos = sp + label_off                            # its label's rect, for culling
-        inside = pos < r.bottomright
-        pos += label_size
-        inside &= pos > r.topleft
-        shown = (inside[:, 0] & inside[:, 1]).nonzero()[0]
+        sp += camera.rect.topleft
         sp += off_before
-        xy = sp[shown].astype(np.int64)                 # int() truncation, as before
-        xy += off_after[shown]
-        surface.blits(zip(items[shown], xy.tolist()), doreturn=False)
+        xy = np.floor(sp).astype(np.int64)
+        xy += off_after
+        return items, xy, size
+
+    def draw(self, surface, camera, area=None) -> None:
+        """Blit the placed labels and place markers that touch area (default the view)."""
+        if self.placed:
+            items, xy, size = self.positions(camera)
+            blit_within(surface, items, xy, size, camera.rect if area is None else area)
+
+
+def blit_within(surface, items, xy, size, area) -> None:
+    """Blit the items (at xy, of size) that touch area, in order."""
+    inside = xy < area.bottomright
+    inside &= (xy + size) > area.topleft
+    shown = (inside[:, 0] & inside[:, 1]).nonzero()[0]
+    surface.blits(zip(items[shown], xy[shown].tolist()), doreturn=False)

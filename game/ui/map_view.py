@@ -2,15 +2,21 @@
 background work, labels, forces), plus hover, selection and input.
 
 Rendering: polygons are rasterised into TILE-px tiles at the current zoom ("detail layer", map_tiles) and at
-one fixed low zoom ("overview layer", one picture). Finished tiles are copied into the canvas (map_canvas) so
-every settled frame is one blit. While zooming, the canvas is scaled straight into the target until the zoom
-has been still for SETTLE seconds; then a new detail layer starts, with that scaled picture as its stand-in.
-Recolouring (new state, overlay, palette) marks only the tiles touching changed regions stale; stale tiles
-stay on screen until replaced. Tiles and label placement are rendered in small time-budgeted units per frame
+one fixed low zoom ("overview layer", one picture). Finished tiles are copied into the canvas (map_canvas).
+Labels are placed per zoom (map_labels); once placed at the canvas layer's scale they are baked into the
+composite (map_composite: the canvas plus labels, kept in step with every canvas write), so a settled frame is
+one blit of the composite, then forces on top; hover/selection outlines redo the canvas + outline + live
+labels path inside their box only, so labels stay above them. Otherwise (labels placed for another zoom, or
+the outlines cover much of the view) a settled frame is the canvas blit plus labels blended live. While
+zooming, the canvas is scaled straight into the target (labels drawn live) until the zoom has been still for
+SETTLE seconds; then a new detail layer starts, with that scaled picture as its stand-in. Recolouring (new
+state, overlay, palette) marks only the tiles touching changed regions stale; stale tiles stay on screen
+until replaced. Tiles and label placement are rendered in small time-budgeted units per frame
 (map_background); ``units_log`` records the units per frame.
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -21,6 +27,7 @@ from game.ui import map_style as st
 from game.ui.map_background import Background
 from game.ui.map_camera import Camera
 from game.ui.map_canvas import Canvas
+from game.ui.map_composite import Composite
 from game.ui.map_data import MapData, load_map_data
 from game.ui.map_forces import Forces
 from game.ui.map_labels import Labels
@@ -55,6 +62,9 @@ class MapView:
         self.labels = Labels(self.scene, self.places, self.font_path)
         self.forces = Forces(self.scene, self.places, self.font_path)
         self.background = Background(self.camera, self.tiles, self.canvas, self.labels)
+        self.composite = Composite(self.camera, self.canvas, self.labels)
+        self.canvas.watcher = self.composite
+        self.bake_labels = True                 # False: labels blended live every frame (no composite)
         self._recolour()
         self.resize(size)
         self.fit(None)
@@ -241,6 +251,8 @@ class MapView:
         layer = self.tiles.layer
         if self.labels.scale is None:           # first placement (bind, palette, resize): at once
             self._place_labels()
+        outlined = self._outline_area()
+        baked = False
         if layer.scale == cam.scale:            # settled: the canvas, topped up by background work
             if canvas.needs_stage():
                 drawn = canvas.stage(surface)
@@ -250,17 +262,45 @@ class MapView:
             units = 0 if drawn else self.background.run(True)   # the staging frame did its share
             if not drawn:
                 canvas.fill_gaps(cam.visible_range(layer.scale))
-                canvas.blit(surface)
+                if not self.bake_labels:
+                    self.composite.drop()
+                elif outlined is None or outlined.w * outlined.h * 2 < cam.rect.w * cam.rect.h:
+                    baked = self.composite.sync()
+                (self.composite if baked else canvas).blit(surface)
         else:                                   # zooming: the last picture scaled
             units = self.background.run(False)
             canvas.draw_moving(surface)
         self.background.log(units)
+        if baked and outlined is not None:      # under the outlines: canvas, outlines, labels, as when live
+            surface.set_clip(outlined)
+            canvas.blit(surface)
         self._draw_outline(surface, self.selected, self.pal["selected"], 3)
         if self.hovered != self.selected:
             self._draw_outline(surface, self.hovered, self.pal["hover"], 2)
-        self.labels.draw(surface, cam)
+        if not baked:
+            self.labels.draw(surface, cam)
+        elif outlined is not None:
+            self.labels.draw(surface, cam, outlined)
+            surface.set_clip(cam.rect)
         self.forces.draw(surface, cam)
         surface.set_clip(clip)
+
+    def _outline_area(self) -> pygame.Rect | None:
+        """The part of the view the hover/selection outlines may touch (None: no outline there)."""
+        cam = self.camera
+        s = cam.scale
+        ox, oy = round(cam.origin[0] * s) - cam.rect.x, round(cam.origin[1] * s) - cam.rect.y
+        area = None
+        for rid, width in ((self.selected, 3), (self.hovered, 2)):
+            if rid is None or rid not in self.data.features:
+                continue
+            x0, y0, x1, y1 = self.data.features[rid].bbox
+            r = pygame.Rect(math.floor(x0 * s) - ox, math.floor(y0 * s) - oy, 0, 0)
+            r.size = math.ceil(x1 * s) - ox - r.x + 1, math.ceil(y1 * s) - oy - r.y + 1
+            r.inflate_ip(2 * width + 4, 2 * width + 4)
+            area = r if area is None else area.union(r)
+        area = area and area.clip(cam.rect)
+        return area if area else None
 
     def _draw_outline(self, surface, rid, colour, width) -> None:
         if rid is None or rid not in self.data.features:

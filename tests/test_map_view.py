@@ -378,3 +378,16 @@ def test_recoloured_tile_keeps_label_over_it(view, game):
     assert _bytes(surf, r) != before              # the region under the label was repainted
     assert _bytes(surf) == _bytes(_live_frame(view, surf))
     view.set_state(game.state)
+
+
+def test_released_composite_is_rebuilt_the_same(view):
+    """A map whose screen is covered frees its label composite (memory); the next frame rebuilds it."""
+    surf = pygame.Surface(SIZE)
+    _idle(view, surf)
+    view.draw(surf)
+    assert _baked(view)
+    before = _bytes(surf)
+    view.release()
+    assert view.composite.surf is None and view.composite.baked is None
+    view.draw(surf)
+    assert _baked(view) and view.composite.surf is not None and _bytes(surf) == before

@@ -50,11 +50,18 @@ def _play(scenario_id: str, human: str) -> None:
     # the council tab renders
     d.click("tab_council")
     assert d.screen._tab_box is not None
+    # the map settles: its labels are baked into the composite
+    for _ in range(600):
+        if gs.map.composite.surf is not None:
+            break
+        d.frames(1)
+    assert gs.map.composite.surf is not None
     # Esc → End and debrief
     d.key(pygame.K_ESCAPE)
     assert d.screen.name == "esc_menu"
     d.click("debrief")
     assert d.screen.name == "debrief"
+    assert gs.map.composite.surf is None          # a covered game screen gives its map's copy back
     img = d.screen._img
     assert img.get_height() > 600
     assert set(g.assessment()) and d.element("play_again")

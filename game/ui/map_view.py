@@ -241,6 +241,10 @@ class MapView:
         return self.forces.rects(self.camera)
 
     # ---------------------------------------------------------------- drawing
+    def release(self) -> None:
+        """Free what only a map on screen needs (the label composite); the next draw rebuilds it."""
+        self.composite.drop()
+
     def draw(self, surface: pygame.Surface) -> None:
         """Draw the map, overlays, labels and forces into surface at self.rect."""
         cam, canvas = self.camera, self.canvas

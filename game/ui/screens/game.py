@@ -69,6 +69,13 @@ class GameScreen(Screen):
     def relayout(self) -> None:
         self.map = None
 
+    def clear(self) -> None:
+        """Covered (the debrief, the council) or closed: the map's label composite is freed too; the next
+        drawn frame rebuilds it."""
+        super().clear()
+        if self.map is not None:
+            self.map.release()
+
     def build(self) -> None:
         self.layout()
         self._build_map()

@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--branch", default=None, metavar="ACTOR:ACTION[=VALUE][,FIELD=VALUE...]@DATE",
                      help="also play a what-if from that date with one decision changed, and compare "
                           "(e.g. RU:answer_request=peacekeeping@2010-06-12)")
+    rep.add_argument("--runs", type=int, default=None, metavar="N",
+                     help="with --branch: also play the crisis N times from that date with the change and N "
+                          "times without it (the computer in every seat) and add the distributions")
 
     val = sub.add_parser("validate", help="check scenario files and report every problem")
     val.add_argument("files", nargs="+")

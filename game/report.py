@@ -581,8 +581,60 @@ def _branch_section(game, branch: BranchView) -> list:
     return blocks
 
 
-def build_report(game, source: str = "", notes: list[str] | None = None, branch: BranchView | None = None) -> Report:
-    """The report of ``game`` (a finished or stopped game), with ``branch`` beside it if given."""
+def _pct(share: float) -> Cell:
+    return Cell(f"{share:.0%}" if share else "—", "num")
+
+
+def _many_runs_section(view) -> list:
+    """What if? in many runs (a ``game.many_runs.ManyRunsView``): the change, the body's outcome shares and
+    decisive reasons without and with it, and the distributions of deaths and displacement."""
+    seats = ("the person's recorded moves kept where still possible" if view.keep_recorded
+             else "the computer in every seat")
+    blocks: list = [
+        Para(view.change + (f" ({view.spec})" if view.change != view.spec else ""), strong="The change: "),
+        Para(f"From {long_date(view.day)} (turn {view.turn}) to the end, the crisis was played {view.runs:,} times "
+             f"with the change and {view.runs:,} times without it, {seats}. Both sets use the same seed "
+             f"({view.seed}), so they are the same runs up to the change: the difference between them is the "
+             f"change's. Each run is one possible course of the crisis, not a forecast.")]
+    if view.applied < 1:
+        why = "; ".join(f"{reason} ({share:.0%} of runs)" for reason, share in view.refusals) or "refused"
+        blocks.append(Para(f"The change could be made in {view.applied:.0%} of the runs only. Where it could not: "
+                           f"{why}.", strong="Note: "))
+    rows = [[words(o), _pct(a), _pct(b)] for o, a, b in view.shares]
+    rows.append([Cell("troops sent", "troops"), _pct(view.troops[0]), _pct(view.troops[1])])
+    blocks.append(Table(["outcome", "without the change", "with the change"], rows,
+                        caption=f"What {view.body_name} decided (its strongest outcome, share of runs)"))
+    if view.this_game:
+        outcome, date = view.this_game
+        blocks.append(Para(f"{words(outcome)} on {long_date(date)}.",
+                           strong="In this game: "))
+    if view.reasons:
+        blocks.append(Table(["decisive reason", "without the change", "with the change"],
+                            [[REASON_LABELS.get(c, words(c)), _pct(a), _pct(b)] for c, a, b in view.reasons],
+                            caption="Its most frequent decisive reasons (share of runs in which each was decisive)"))
+    qrows = []
+    for d in view.figures:
+        for label, q in (("without the change", d.quantiles_without), ("with the change", d.quantiles_with)):
+            qrows.append([d.title, label, *(Cell(num(v), "num") for v in q), Cell(num(d.this_game), "num")])
+    blocks.append(Table(["figure", "runs", "5th percentile", "median", "95th percentile", "this game"], qrows,
+                        caption="The figures at the end of the runs"))
+    charts, hrows = [], []
+    for d in view.figures:
+        centres = [(a + b) / 2 for a, b in zip(d.edges[:-1], d.edges[1:])]
+        charts.append(Chart(f"{d.title}: % of runs", [num(c) for c in centres],
+                            [Series("without the change", [100 * v for v in d.without], PALETTE[0]),
+                             Series("with the change", [100 * v for v in d.with_change], PALETTE[1], dashed=True)]))
+        hrows += [[d.title, f"{num(a)} to {num(b)}", Cell(f"{100 * x:.1f}%", "num"), Cell(f"{100 * y:.1f}%", "num")]
+                  for a, b, x, y in zip(d.edges[:-1], d.edges[1:], d.without, d.with_change) if x or y]
+    blocks.append(Charts(charts, Table(["figure", "range", "without the change", "with the change"], hrows,
+                                       caption="Share of runs in each range")))
+    return blocks
+
+
+def build_report(game, source: str = "", notes: list[str] | None = None, branch: BranchView | None = None,
+                 many_runs=None) -> Report:
+    """The report of ``game`` (a finished or stopped game), with ``branch`` beside it and ``many_runs`` (a
+    ``game.many_runs.ManyRunsView``) after it if given."""
     sc = game.scenario
     lead = _lead(game, source) + list(notes or [])
     opening, questions = _teaching(sc)
@@ -617,6 +669,8 @@ def build_report(game, source: str = "", notes: list[str] | None = None, branch:
                 Para("Change one decision and play on: python main.py report SAVE --branch CHANGE sets the "
                      "what-if game beside this one (docs/classroom.md). Changes this game allows:"),
                 Items([(f"{question} ", "", f"--branch {spec}") for question, spec in ideas])]))
+    if many_runs is not None:
+        sections.append(Section("whatif_runs", "What if? In many runs", _many_runs_section(many_runs)))
     sections.append(Section("questions", "Discussion questions", questions))
     src = []
     for s in sc.sources:
@@ -811,27 +865,28 @@ def render(report: Report, fmt: str) -> str:
 
 # --- the command and the button ------------------------------------------------------------------------
 def export_report(game, directory: Path, fmt: str = "html", notes: list[str] | None = None,
-                  branch: BranchView | None = None) -> Path:
-    """Write the report of ``game`` (with ``branch`` beside it, if given) into ``directory`` (the saves
-    folder, for the debrief's buttons) under a new name; returns the path. OSError when it cannot be written."""
+                  branch: BranchView | None = None, many_runs=None) -> Path:
+    """Write the report of ``game`` (with ``branch`` beside it and ``many_runs`` after it, if given) into
+    ``directory`` (the saves folder, for the debrief's buttons) under a new name; returns the path. OSError
+    when it cannot be written."""
     from game.ui.saves import atomic_write
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", game.scenario.id)[:64]
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    kind = "whatif" if branch is not None else "report"
+    kind = "whatif" if branch is not None or many_runs is not None else "report"
     path = directory / f"{safe}-{kind}-{stamp}.{fmt}"
     n = 1
     while path.exists():
         n += 1
         path = directory / f"{safe}-{kind}-{stamp}-{n}.{fmt}"
-    atomic_write(path, render(build_report(game, notes=notes, branch=branch), fmt))
+    atomic_write(path, render(build_report(game, notes=notes, branch=branch, many_runs=many_runs), fmt))
     return path
 
 
 def report_main(args) -> int:
-    """``report SAVE [--out FILE] [--format html|md] [--branch SPEC]``: one line and a non-zero exit on
-    bad input (1 a save that cannot be used, 2 bad usage or a file that cannot be read or written)."""
+    """``report SAVE [--out FILE] [--format html|md] [--branch SPEC [--runs N]]``: one line and a non-zero
+    exit on bad input (1 a save that cannot be used, 2 bad usage or a file that cannot be read or written)."""
     from game.saving import load_game, write_text_file
     from game.ui.saves import SaveError
 
@@ -839,6 +894,11 @@ def report_main(args) -> int:
         print(f"collective-security: {message}", file=sys.stderr)
         return code
 
+    runs = getattr(args, "runs", None)
+    if runs is not None and not args.branch:
+        return fail("--runs needs --branch: the change to play in many runs (see --help)", 2)
+    if runs is not None and not 1 <= runs <= 1_000_000:
+        return fail(f"--runs must be between 1 and 1,000,000, not {runs}", 2)
     fmt = args.format
     if fmt is None:
         fmt = "md" if args.out and str(args.out).lower().endswith((".md", ".markdown")) else "html"
@@ -856,7 +916,16 @@ def report_main(args) -> int:
         except BranchError as exc:
             return fail(str(exc), 2)
         branch = BranchView(br.game, br.turn, br.describe, br.applied, br.notes)
-    report = build_report(lg.game, source=Path(args.save).name, notes=lg.notes, branch=branch)
+    many = None
+    if runs is not None:
+        from game.engine.batch import BatchError
+        from game.many_runs import play, plan, summarise
+        try:
+            p = plan(lg.game, str(args.save), args.branch, runs, seed=lg.game.seed)
+            many = summarise(lg.game, p, *play(p), change=branch.describe)
+        except BatchError as exc:
+            return fail(str(exc), 2)
+    report = build_report(lg.game, source=Path(args.save).name, notes=lg.notes, branch=branch, many_runs=many)
     text = render(report, fmt)
     if args.out in (None, "-"):
         sys.stdout.write(text)

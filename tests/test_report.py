@@ -188,8 +188,58 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(osh, tmp_path, capsys):
         (["report", str(save), "--branch", "RU answers"], 2, "write ACTOR:ACTION"),
         (["report", str(save), "--branch", "RU:answer_request=peacekeeping@2010-06-11"], 2, "nobody has a request pending"),
         (["report", str(save), "--format", "pdf"], 2, "invalid choice"),
+        (["report", str(save), "--runs", "100"], 2, "--runs needs --branch"),
+        (["report", str(save), "--branch", "RU:answer_request=peacekeeping,requester=KG@2010-06-14", "--runs", "0"], 2,
+         "--runs must be between 1 and 1,000,000"),
     ]
     for argv, want, says in cases:
         code, out, err = _run(capsys, *argv)
         assert code == want and says in err, (argv, code, err)
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and out == "", argv
+
+
+def test_many_runs_what_if_is_in_the_report_with_the_batches_figures(osh, tmp_path, capsys):
+    """`report SAVE --branch CHANGE --runs N` (and the debrief's What if? Many runs, "Add to the report") adds
+    the change played N times with and without it: the body's outcome shares, troops, decisive reasons,
+    the quantiles and the histograms, each equal to the batches' own figures."""
+    from game.many_runs import play, plan, summarise
+    save, _, lg = osh
+    change = "RU:answer_request=peacekeeping,requester=KG@2010-06-13"      # Russia answered on 13 June in this game
+    runs = 120
+    p = plan(lg.game, str(save), change, runs, seed=lg.game.seed)
+    without, with_ = play(p)
+    view = summarise(lg.game, p, without, with_, change="What if Russia had sent peacekeepers?")
+    assert view.body == "RU" and view.turn == 4 and view.runs == runs and view.applied == 1 and not view.refusals
+    assert view.troops == (without.troops_share().get("RU", 0.0), with_.troops_share()["RU"]) and view.troops[1] > \
+        view.troops[0]
+    shares = {o: (a, b) for o, a, b in view.shares}
+    assert shares["peacekeeping"][1] == with_.outcome_shares()["RU"]["peacekeeping"] > 0
+    assert abs(sum(a for a, _ in shares.values()) - 1) < 1e-3 and abs(sum(b for _, b in shares.values()) - 1) < 1e-3
+    deaths = view.figures[0]
+    assert deaths.key == "deaths" and list(deaths.quantiles_with) == with_.quantiles("deaths")
+    assert abs(sum(deaths.without) - 1) < 1e-9 and deaths.edges[0] <= min(without.figure("deaths").min(), deaths.this_game)
+
+    page = render_html(build_report(lg.game, many_runs=view))
+    text = _text(page)
+    assert "What if? In many runs" in text and "What if Russia had sent peacekeepers?" in text and change in text
+    assert f"played {runs:,} times with the change and {runs:,} times without it" in text
+    pk = round(100 * shares["peacekeeping"][1])
+    assert re.search(rf"peacekeeping (—|\d+%) {pk}%", text), "the outcome table holds the batch's share"
+    assert page.count("<svg") >= 6                 # the game's four charts and the two histograms
+    md = render_markdown(build_report(lg.game, many_runs=view))
+    assert "## What if? In many runs" in md and "Share of runs in each range" in md
+
+    out = tmp_path / "runs.md"
+    code, _, err = _run(capsys, "report", str(save), "--branch", change, "--runs", str(runs), "--out", str(out))
+    assert code == 0, err
+    cli_md = out.read_text(encoding="utf-8")
+    assert "## What if? In many runs" in cli_md and f"| peacekeeping | " in cli_md
+    # the same runs as above (the same save, seed and change): the same table
+    section = cli_md[cli_md.index("## What if? In many runs"):]
+    assert f"| troops sent | {'—' if not view.troops[0] else f'{view.troops[0]:.0%}'} | {view.troops[1]:.0%} |" in section
+
+    # a change that this game no longer allows on that day is said, with the reason, not passed over
+    late = plan(lg.game, str(save), "RU:answer_request=peacekeeping,requester=KG@2010-06-15", 40, seed=lg.game.seed)
+    v2 = summarise(lg.game, late, *play(late))
+    assert v2.applied == 0 and v2.refusals and v2.refusals[0][1] == 1.0
+    assert "The change could be made in 0% of the runs only" in _text(render_html(build_report(lg.game, many_runs=v2)))

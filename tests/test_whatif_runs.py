@@ -44,3 +44,19 @@ def test_many_runs_play_in_the_background_and_show_the_distributions(tmp_path):
     pygame.image.save(app.window, str(out))
     assert out.stat().st_size > 10_000
     assert dlg.find("whatif_runs_go").is_enabled                               # ready for another question
+    # "Add to the report": the after-action report of this game with these runs in it
+    view = dlg.job.view
+    assert view.runs == 150 and view.body == body and view.troops[1] == with_.troops_share()[body]
+    button = dlg.find("whatif_runs_report")
+    assert button.is_enabled
+    pos = button.rect.center
+    for kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):          # a click on the button
+        pygame.event.post(pygame.event.Event(kind, pos=pos, button=1))
+    for _ in range(3):
+        app.step(1 / 30)
+    from game.ui.saves import saves_dir
+    written = sorted(saves_dir().glob("*-whatif-*.html"))
+    assert len(written) == 1 and app.top.note.full_text == f"Report written to {written[0]}"
+    page = written[0].read_text(encoding="utf-8")
+    assert "What if? In many runs" in page and dlg.ideas[dlg.choice][0] in page.replace("&#x27;", "'")
+    assert f"played {150:,} times with the change" in page

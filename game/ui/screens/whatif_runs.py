@@ -22,20 +22,16 @@ RUN_CHOICES = (1_000, 10_000)
 
 
 class ManyRuns:
-    """Two batches (without and with the change) played in a thread; ``progress`` 0..1, then
-    ``result`` = (without, with) BatchResults, or ``error`` a sentence."""
+    """The two batches of a ``many_runs.plan`` played in a thread; ``progress`` 0..1, then ``result`` =
+    (without, with) BatchResults and ``view`` their ManyRunsView, or ``error`` a sentence."""
 
-    def __init__(self, game, ref: str, spec: str, runs: int, seed: int = 0, keep_recorded: bool = False):
-        from game.engine.batch import BatchSpec, parse_force, prepare
-        save = game.save_data(ref)
-        turn = parse_force(spec, game.world).turn            # BatchError for an impossible spec
-        common = dict(runs=runs, seed=seed, save=save, from_turn=turn, label=f"{game.scenario.id} (this game)",
-                      keep_recorded=keep_recorded and bool(save.get("humans")))
-        self.specs = (BatchSpec(game.scenario, **common), BatchSpec(game.scenario, forces=(spec,), **common))
-        for s in self.specs:
-            prepare(s)
-        self.spec, self.runs, self.turn, self.keep_recorded = spec, runs, turn, common["keep_recorded"]
-        self.progress, self.result, self.error = 0.0, None, None
+    def __init__(self, game, ref: str, spec: str, runs: int, seed: int = 0, keep_recorded: bool = False,
+                 change: str = ""):
+        from game.many_runs import plan
+        self.game, self.change = game, change
+        self.plan = plan(game, ref, spec, runs, seed, keep_recorded)     # BatchError for an impossible spec
+        self.spec, self.runs, self.turn, self.keep_recorded = spec, runs, self.plan.turn, self.plan.keep_recorded
+        self.progress, self.result, self.view, self.error = 0.0, None, None, None
         self.thread = threading.Thread(target=self._work, name="what-if runs", daemon=True)
 
     def start(self) -> "ManyRuns":
@@ -43,18 +39,17 @@ class ManyRuns:
         return self
 
     def _work(self) -> None:
-        from game.engine.batch import run_batch
+        from game.many_runs import play, summarise
         try:
-            out = []
-            for k, spec in enumerate(self.specs):
-                out.append(run_batch(spec, progress=lambda done, total, k=k: self._tick(k, done, total)))
-            self.result = tuple(out)
+            result = play(self.plan, progress=self._tick)
+            self.view = summarise(self.game, self.plan, *result, change=self.change)
+            self.result = result
         except Exception as exc:  # shown in the dialog, never a crash of the window
             self.error = f"{type(exc).__name__}: {exc}"
         self.progress = 1.0
 
-    def _tick(self, k: int, done: float, total: int) -> None:
-        self.progress = min((k + done / max(total, 1)) / len(self.specs), 0.999)
+    def _tick(self, fraction: float) -> None:
+        self.progress = min(fraction, 0.999)
 
     @property
     def done(self) -> bool:
@@ -81,10 +76,15 @@ class ManyRunsDialog(Dialog):
     def build(self) -> None:
         r = self.card()
         c = self.panel
-        self.label((px(24), px(14), r.w - px(48), px(34)), "What if? — many runs", "h2", container=c)
-        self.label((px(24), px(50), r.w - px(48), px(26)),
-                   "Change one decision, then play the crisis on from that day with the change and without it.",
-                   "muted", container=c)
+        self.label((px(24), px(14), r.w - px(300), px(34)), "What if? — many runs", "h2", container=c)
+        ready = self.job is not None and self.job.view is not None
+        self.button((r.w - px(24) - px(240), px(14), px(240), px(40)), "Add to the report", self.export,
+                    oid="whatif_runs_report", container=c, enabled=ready,
+                    tip="Write the after-action report of this game with these runs in it (HTML, next to the saves)")
+        note = (f"Report written to {self.exported}" if getattr(self, "exported", None) else
+                "Change one decision, then play the crisis on from that day with the change and without it.")
+        self.note = self.label((px(24), px(50), r.w - px(48), px(26)), note, "muted", container=c,
+                               oid="whatif_runs_note")
         y = px(84)
         if not self.ideas:
             self.label((px(24), y, r.w - px(48), px(30)), "No request reached a decision in this game: nothing to change.",
@@ -113,10 +113,10 @@ class ManyRunsDialog(Dialog):
             for keep, text, tip in ((False, "Your seats: the computer", "From that day the computer plays every seat"),
                                     (True, "Your seats: your moves", "Your recorded moves from that day are kept "
                                      "(where they are still possible); the computer plays on after your last turn")):
-                self.button((x, r.h - px(56), px(210), px(40)), text, lambda k=keep: self.set_keep(k),
+                self.button((x, r.h - px(56), px(232), px(40)), text, lambda k=keep: self.set_keep(k),
                             oid=f"whatif_runs_keep_{int(keep)}", cls="primary" if keep == self.keep_recorded else None,
                             container=c, enabled=not busy, tip=tip)
-                x += px(220)
+                x += px(240)
 
     def set_keep(self, keep: bool) -> None:
         self.keep_recorded = keep
@@ -136,11 +136,29 @@ class ManyRunsDialog(Dialog):
             return
         s = self.app.session
         try:
-            self.job = ManyRuns(s.game, str(getattr(s, "ref", "") or s.game.scenario.id), self.ideas[self.choice][1],
-                                self.runs, seed=s.game.seed, keep_recorded=self.keep_recorded).start()
+            question, spec = self.ideas[self.choice]
+            self.job = ManyRuns(s.game, str(getattr(s, "ref", "") or s.game.scenario.id), spec, self.runs,
+                                seed=s.game.seed, keep_recorded=self.keep_recorded, change=question).start()
         except BatchError as exc:
             self.app.message("The what-if cannot be played", str(exc))
             return
+        self.build_root()
+
+    def export(self) -> None:
+        """The after-action report with these runs in it, into the saves folder; where it went is shown."""
+        from game.report import export_report
+        from game.ui.saves import saves_dir
+        from game.ui.screens.debrief import _notes
+        if self.job is None or self.job.view is None:
+            return
+        game = self.app.session.game
+        try:
+            path = export_report(game, saves_dir(), notes=_notes(game), many_runs=self.job.view)
+        except OSError as exc:
+            self.app.message("The report could not be written", str(exc))
+            return
+        self.exported = str(path)
+        self.app.toast(f"Report written: {path.name}", "info")
         self.build_root()
 
     def update(self, dt: float) -> None:
@@ -168,7 +186,7 @@ class ManyRunsDialog(Dialog):
         if job.error:
             widgets.paragraph(surface, f"The runs could not be played: {job.error}", area.x, area.y, area.w, 14, pal.oppose)
             return
-        draw_results(surface, area, pal, self.app.session.game, job)
+        draw_results(surface, area, pal, job.view)
 
     def _draw_progress(self, surface, area, pal, job) -> None:
         bar = pygame.Rect(area.x, area.y + px(20), area.w, px(22))
@@ -181,66 +199,53 @@ class ManyRunsDialog(Dialog):
                      pal.text)
 
 
-def _deaths(game) -> float:
-    t = game.final()["totals"]
-    return float(t["casualties"] + t.get("military_casualties", 0))
-
-
-def draw_results(surface, area: pygame.Rect, pal, game, job: ManyRuns) -> None:
-    """Outcome shares of the body whose decision changed (without and with the change, and this
-    game's own decision), troops, the reasons, and the distributions of deaths and displacement."""
-    from game.engine.batch import parse_force
-    without, with_ = job.result
-    w = game.world
-    forced = parse_force(job.spec, w).actions[0]
-    body = getattr(forced, "body", None) or forced.actor
-    own = [p for p in game.decisions() if p["body"] == body]
+def draw_results(surface, area: pygame.Rect, pal, view) -> None:
+    """A ManyRunsView: the outcome shares of the body whose decision changed (without and with the change,
+    and this game's own decision), troops, the reasons, and the distributions of deaths and displacement."""
     x, y = area.x, area.y
-    day = w.date_of_turn(job.turn)
-    seats = "YOUR RECORDED MOVES KEPT" if job.keep_recorded else "THE COMPUTER IN EVERY SEAT"
-    widgets.text(surface, f"FROM {day.day} {day.strftime('%B').upper()} {day.year}: {job.runs:,} RUNS EACH, {seats}, "
-                 f"{without.seconds + with_.seconds:.1f} S", (x, y), 12, pal.muted, bold=True)
+    day = view.day
+    seats = "YOUR RECORDED MOVES KEPT" if view.keep_recorded else "THE COMPUTER IN EVERY SEAT"
+    widgets.text(surface, f"FROM {day.day} {day.strftime('%B').upper()} {day.year}: {view.runs:,} RUNS EACH, {seats}, "
+                 f"{view.seconds:.1f} S", (x, y), 12, pal.muted, bold=True)
     y += px(24)
+    if view.applied < 1:
+        why = "; ".join(f"{reason} ({share:.0%})" for reason, share in view.refusals) or "refused"
+        y = widgets.paragraph(surface, f"The change could be made in {view.applied:.0%} of the runs only: {why}.",
+                              x, y, area.w, 13, pal.oppose) + px(6)
     # outcome shares of the body: two stacked bars
     label_w = px(150)
     bar_w = area.w - label_w - px(150)
-    name = body if body in w.org_ids else w.name(body)
-    widgets.text(surface, f"What {w.phrase(body) if body in w.org_ids else name} decided (share of runs)",
-                 (x, y), 15, pal.text, bold=True)
+    widgets.text(surface, f"What {view.body_name} decided (share of runs)", (x, y), 15, pal.text, bold=True)
     y += px(26)
-    for label, res in (("without the change", without), ("with the change", with_)):
-        shares = res.outcome_shares().get(body, {"no_request": 1.0})
+    for k, label in enumerate(("without the change", "with the change")):
         widgets.text(surface, label, (x, y + px(4)), 13, pal.muted)
         left = x + label_w
-        for outcome, share in sorted(shares.items(), key=lambda kv: _rank(kv[0])):
-            seg = pygame.Rect(left, y, max(1, int(round(share * bar_w))), px(26))
+        for outcome, *share in view.shares:
+            if not share[k]:
+                continue
+            seg = pygame.Rect(left, y, max(1, int(round(share[k] * bar_w))), px(26))
             pygame.draw.rect(surface, outcome_colour(outcome, pal), seg)
             if seg.w > px(70):
-                widgets.text(surface, f"{outcome.replace('_', ' ')} {share:.0%}", (seg.x + px(6), seg.y + px(5)), 12,
-                             (255, 255, 255), bold=True, max_width=seg.w - px(10))
+                widgets.text(surface, f"{outcome.replace('_', ' ')} {share[k]:.0%}", (seg.x + px(6), seg.y + px(5)),
+                             12, (255, 255, 255), bold=True, max_width=seg.w - px(10))
             left += seg.w
-        troops = res.troops_share().get(body, 0.0)
-        widgets.text(surface, f"troops in {troops:.0%}", (x + label_w + bar_w + px(12), y + px(4)), 13, pal.text)
+        widgets.text(surface, f"troops in {view.troops[k]:.0%}", (x + label_w + bar_w + px(12), y + px(4)), 13,
+                     pal.text)
         y += px(32)
-    if own:
-        widgets.text(surface, f"This game: {own[-1]['outcome'].replace('_', ' ')} on "
-                     f"{widgets.short_date(own[-1]['date'])}", (x + label_w, y), 13, pal.accent, bold=True)
+    if view.this_game:
+        outcome, date = view.this_game
+        widgets.text(surface, f"This game: {outcome.replace('_', ' ')} on {widgets.short_date(date)}",
+                     (x + label_w, y), 13, pal.accent, bold=True)
     y += px(26)
-    # the reasons that changed
-    ra, rb = without.reason_shares(3).get(body, {}), with_.reason_shares(3).get(body, {})
 
-    def reasons(d):
-        return ", ".join(f"{widgets_label(c)} {s:.0%}" for c, s in d.items()) or "none"
-    y = widgets.paragraph(surface, f"Decisive reasons without the change: {reasons(ra)}.  With it: {reasons(rb)}.",
+    def reasons(k):
+        return ", ".join(f"{widgets_label(c)} {r[k]:.0%}" for c, *r in view.reasons if r[k]) or "none"
+    y = widgets.paragraph(surface, f"Decisive reasons without the change: {reasons(0)}.  With it: {reasons(1)}.",
                           x, y, area.w, 13, pal.muted) + px(10)
-    # distributions
     chart_w = (area.w - px(24)) // 2
     chart_h = max(px(140), area.bottom - y - px(8))
-    for i, (figure, title, mine) in enumerate((("deaths", "Deaths (civilians and soldiers)", _deaths(game)),
-                                               ("displaced", "Displaced at the peak",
-                                                float(game.final()["totals"]["peak_displaced"])))):
-        rect = pygame.Rect(x + i * (chart_w + px(24)), y, chart_w, chart_h)
-        _histograms(surface, rect, pal, title, figure, without, with_, mine)
+    for i, dist in enumerate(view.figures):
+        _histograms(surface, pygame.Rect(x + i * (chart_w + px(24)), y, chart_w, chart_h), pal, dist)
 
 
 def widgets_label(code: str) -> str:
@@ -248,29 +253,16 @@ def widgets_label(code: str) -> str:
     return REASON_LABELS.get(code, code.replace("_", " "))
 
 
-def _rank(outcome: str) -> int:
-    from game.engine.batch import STRENGTH
-    return STRENGTH.index(outcome) if outcome in STRENGTH else len(STRENGTH)
-
-
-def _histograms(surface, rect, pal, title, figure, without, with_, mine) -> None:
-    """Two outlined histograms of a figure (without / with the change) and this game's own value."""
-    import numpy as np
+def _histograms(surface, rect, pal, dist) -> None:
+    """Two outlined histograms of a figure's Distribution (without / with the change) and this game's value."""
     widgets.card(surface, rect, pal)
-    qa, qb = without.quantiles(figure), with_.quantiles(figure)
-    widgets.text(surface, title, (rect.x + px(12), rect.y + px(8)), 14, pal.text, bold=True)
-    widgets.text(surface, f"median {fmt_num(qa[1])} without, {fmt_num(qb[1])} with the change",
-                 (rect.x + px(12), rect.y + px(28)), 12, pal.muted)
+    widgets.text(surface, dist.title, (rect.x + px(12), rect.y + px(8)), 14, pal.text, bold=True)
+    widgets.text(surface, f"median {fmt_num(dist.quantiles_without[1])} without, "
+                 f"{fmt_num(dist.quantiles_with[1])} with the change", (rect.x + px(12), rect.y + px(28)), 12, pal.muted)
     plot = pygame.Rect(rect.x + px(12), rect.y + px(52), rect.w - px(24), rect.h - px(80))
-    values = [without.figure(figure), with_.figure(figure)]
-    lo = float(min(v.min() for v in values))
-    hi = float(max(max(v.max() for v in values), mine))
-    lo = min(lo, mine)
-    if hi <= lo:
-        hi = lo + 1.0
-    edges = np.linspace(lo, hi, 31)
-    counts = [np.histogram(v, bins=edges)[0] / len(v) for v in values]
-    top = max(float(c.max()) for c in counts) or 1.0
+    lo, hi, mine = dist.edges[0], dist.edges[-1], dist.this_game
+    counts = [dist.without, dist.with_change]
+    top = max(max(c) for c in counts) or 1.0
     colours = (pal.blue, pal.series[0])
     for c, colour in zip(counts, colours):
         pts = []

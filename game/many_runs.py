@@ -2,30 +2,140 @@
 that day many times with the change and as many times without it; then a typed summary of the two
 batches (``ManyRunsView``) that the debrief's dialog draws and the after-action report prints.
 
-Both batches branch from the game's save at the change's turn with the same seed, so up to the change
+A change is a decision (a vote, an answer to a plea, a request, a border: actions forced in every run
+from the day they name) or a factor (an actor's interest, set from the crisis's first day). Both
+batches branch from the game's save at the change's turn with the same seed, so up to the change
 they are the same runs: the difference between them is the change's. The computer plays every seat
 from that day unless the person's recorded moves are kept.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from game.engine.batch import STRENGTH, BatchResult, BatchSpec, parse_force, prepare, run_batch
+from game.engine import actions as act
+from game.engine.batch import (STRENGTH, BatchResult, BatchSpec, apply_sets, force_text, parse_force, prepare,
+                               run_batch)
+from game.engine.reasons import TERM_LABELS
+from game.engine.world import FRAMINGS
 
 #: The figures whose distributions are shown, with their titles.
-FIGURES = (("deaths", "Deaths (civilians and soldiers)"), ("displaced", "Displaced at the peak"))
+FIGURES = (("deaths", "Deaths (civilians and soldiers)"), ("displaced", "Displaced at the peak"),
+           ("refugees", "Refugees abroad at the peak"))
 BINS = 30
+
+#: The interest weight that scales each term of a member's utility (``positions.member_utility``): a
+#: decision's decisive term names the interest whose weight a factor what-if changes.
+INTEREST_OF_TERM = {"regime": "regime_security", "spillover": "border_security", "humanitarian": "humanitarian",
+                    "kin": "kin_protection", "credibility": "alliance_credibility", "duty": "alliance_credibility",
+                    "influence": "regional_influence", "cost": "cost_aversion", "precedent": "non_interference",
+                    "rivalry": "sovereignty", "bilateral": "bilateral_preference"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to play in many runs: ``forces`` (``batch --force`` texts) from ``turn``, or ``sets``
+    (``batch --set`` texts) from the crisis's first day; ``body`` is whose decision the runs are read for."""
+
+    question: str
+    body: str
+    forces: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    turn: int = 1
+
+    @property
+    def spec(self) -> str:
+        """The change as the command line writes it."""
+        return " ".join([f"--force {f}" for f in self.forces] + [f"--set {t}" for t in self.sets])
+
+
+def change_of_force(text: str, world, question: str = "") -> Change:
+    """A change that forces one action (``report --branch TEXT --runs N``); BatchError when it cannot be read."""
+    forced = parse_force(text, world)
+    a = forced.actions[0]
+    return Change(question or text, getattr(a, "body", None) or a.actor, forces=(text,), turn=forced.turn)
+
+
+def suggestions(game, limit: int = 6) -> list[Change]:
+    """Changes drawn from this game for many runs: another answer or vote (as ``report.what_if_suggestions``),
+    a request made earlier or framed otherwise, a border set the other way, and a decisive interest of a
+    state that decided weighed the other way. Each is possible on the day it names in this game."""
+    from game.report import what_if_suggestions
+    w = game.world
+    decided = [change_of_force(spec, w, question) for question, spec in what_if_suggestions(game)]
+    requests, borders = [], []
+    crisis_states = {d["about"] for d in game.decisions()} | {d["requested_by"] for d in game.decisions()}
+    for i, e in enumerate(game.log):
+        a, turn = e["action"], int(e["turn"])
+        if not e.get("ok", True):
+            continue
+        if a["kind"] == "request_assistance" and a.get("target_body"):
+            action = act.action_from_dict(dict(a))
+            who, body = w.name(action.actor), action.target_body
+            to = w.phrase(body) if body in w.org_ids else w.name(body)
+            if turn > 1:
+                requests.append(Change(f"What if {who} had asked {to} for help on {_day(w, 1)}, the first day, "
+                                       f"not on {_day(w, turn)}?", body, forces=(force_text(action, 1),), turn=1))
+            other = "outside_interference" if action.framing == "internal_unrest" else "internal_unrest"
+            if other in FRAMINGS and action.framing != other:
+                reframed = dataclasses.replace(action, framing=other)
+                requests.append(Change(f"What if {who} had called the crisis {other.replace('_', ' ')} (not "
+                                       f"{action.framing.replace('_', ' ')}) when asking {to} on {_day(w, turn)}?",
+                                       body, forces=(force_text(reframed, turn),), turn=turn))
+        elif a["kind"] == "set_border" and turn < w.last_turn:
+            action = act.action_from_dict(dict(a))
+            pair = (action.actor, action.neighbour)
+            if any(int(x["turn"]) == turn and x["action"]["kind"] == "set_border" and x.get("ok", True)
+                   and (x["action"]["actor"], x["action"]["neighbour"]) == pair for x in game.log[i + 1:]):
+                continue                          # set again the same day: not how the day ended
+            flipped = dataclasses.replace(action, open=not action.open)
+            council = next((d["body"] for d in game.decisions() if d["body"] in w.org_ids), action.actor)
+            closed_on_crisis = not action.open and action.neighbour in crisis_states
+            what = (f"reopened its border with {w.name(action.neighbour)} on {_day(w, turn + 1)}, the day after "
+                    f"closing it" if flipped.open else f"closed its border with {w.name(action.neighbour)} again on "
+                    f"{_day(w, turn + 1)}, the day after opening it")
+            borders.append(((not closed_on_crisis, turn), Change(
+                f"What if {w.name(action.actor)} had {what}?", council,
+                forces=(force_text(flipped, turn + 1),), turn=turn + 1)))
+    borders = [c for _, c in sorted(borders, key=lambda kc: kc[0])]      # a border closed on the crisis first
+    factors = []
+    for d in game.decisions():
+        if d["body"] not in w.actor_ids or d["body"] in w.org_ids:
+            continue
+        actor = next((x for x in game.scenario.actors if x.id == d["body"]), None)
+        for code in d.get("decisive_reasons", []):
+            interest = INTEREST_OF_TERM.get(code)
+            if actor is None or interest is None:
+                continue
+            old = float(getattr(actor.interests, interest))
+            new = 0.1 if old >= 0.5 else 0.9
+            factors.append(Change(f"What if {w.name(d['body'])} had weighed {interest.replace('_', ' ')} at {new:g}, "
+                                  f"not {old:g} ({TERM_LABELS[code]} decided its answer), from the first day?",
+                                  d["body"], sets=(f"actors.{d['body']}.interests.{interest}={new:g}",), turn=1))
+            break
+    out, seen = [], set()
+    for group in (decided[:2], requests[:2], borders[:1], factors[:1], decided[2:], requests[2:]):
+        for c in group:
+            if c.spec not in seen and len(out) < limit:
+                seen.add(c.spec)
+                out.append(c)
+    return out
+
+
+def _day(world, turn: int) -> str:
+    d = world.date_of_turn(turn)
+    return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
 @dataclass(frozen=True)
 class ManyRunsPlan:
     """The two batches to play: ``specs`` = (without, with the change)."""
 
-    spec: str                       # the change, as ``batch --force`` writes it
+    change: Change
     turn: int                       # the turn the runs start from
     runs: int                       # runs on each side
     keep_recorded: bool
@@ -69,17 +179,22 @@ class ManyRunsView:
     refusals: tuple[tuple[str, float], ...]             # why it could not, with the share of runs
 
 
-def plan(game, ref: str, spec: str, runs: int, seed: int = 0, keep_recorded: bool = False) -> ManyRunsPlan:
-    """The two batches for ``spec`` (BatchError with a plain reason when the change is impossible)."""
+def plan(game, ref: str, change: Change | str, runs: int, seed: int = 0, keep_recorded: bool = False) -> ManyRunsPlan:
+    """The two batches for ``change`` (a Change, or a ``--force`` text); BatchError with a plain reason when
+    the change cannot be played."""
+    if isinstance(change, str):
+        change = change_of_force(change, game.world)
     save = game.save_data(ref)
-    turn = parse_force(spec, game.world).turn
+    turn = min([change.turn] + [parse_force(f, game.world).turn for f in change.forces])
     keep = keep_recorded and bool(save.get("humans"))
     common = dict(runs=runs, seed=seed, save=save, from_turn=turn, label=f"{game.scenario.id} (this game)",
                   keep_recorded=keep)
-    specs = (BatchSpec(game.scenario, **common), BatchSpec(game.scenario, forces=(spec,), **common))
+    edited = apply_sets(game.scenario, change.sets)
+    specs = (BatchSpec(game.scenario, **common),
+             BatchSpec(edited, forces=change.forces, sets=change.sets, **common))
     for s in specs:
         prepare(s)
-    return ManyRunsPlan(spec, turn, runs, keep, specs)
+    return ManyRunsPlan(change, turn, runs, keep, specs)
 
 
 def play(p: ManyRunsPlan, progress=None) -> tuple[BatchResult, BatchResult]:
@@ -96,15 +211,13 @@ def this_game_figures(game) -> dict[str, float]:
     """The game's own values of FIGURES."""
     t = game.final()["totals"]
     return {"deaths": float(t["casualties"] + t.get("military_casualties", 0)),
-            "displaced": float(t["peak_displaced"])}
+            "displaced": float(t["peak_displaced"]), "refugees": float(t["peak_refugees"])}
 
 
-def summarise(game, p: ManyRunsPlan, without: BatchResult, with_change: BatchResult,
-              change: str = "") -> ManyRunsView:
+def summarise(game, p: ManyRunsPlan, without: BatchResult, with_change: BatchResult) -> ManyRunsView:
     """The typed summary of the two batches beside ``game``."""
     w = game.world
-    forced = parse_force(p.spec, w).actions[0]
-    body = getattr(forced, "body", None) or forced.actor
+    body = p.change.body
     name = w.phrase(body) if body in w.org_ids else w.name(body)
     sa = without.outcome_shares().get(body, {"no_request": 1.0})
     sb = with_change.outcome_shares().get(body, {"no_request": 1.0})
@@ -112,10 +225,14 @@ def summarise(game, p: ManyRunsPlan, without: BatchResult, with_change: BatchRes
     ra, rb = without.reason_shares(3).get(body, {}), with_change.reason_shares(3).get(body, {})
     reasons = sorted(set(ra) | set(rb), key=lambda c: -max(ra.get(c, 0.0), rb.get(c, 0.0)))
     own = [d for d in game.decisions() if d["body"] == body]
-    forced_stats = with_change.scripted.get(p.spec, {"applied": 0, "reasons": Counter()})
+    applied, refusals = with_change.runs, Counter()
+    for text in p.change.forces:                  # the change is made where every forced action could be
+        st = with_change.scripted.get(text, {"applied": 0, "reasons": Counter()})
+        applied = min(applied, st["applied"])
+        refusals.update(st["reasons"])
     mine = this_game_figures(game)
     return ManyRunsView(
-        change=change or p.spec, spec=p.spec, day=w.date_of_turn(p.turn), turn=p.turn, runs=p.runs,
+        change=p.change.question, spec=p.change.spec, day=w.date_of_turn(p.turn), turn=p.turn, runs=p.runs,
         seed=p.specs[0].seed, keep_recorded=p.keep_recorded, seconds=without.seconds + with_change.seconds,
         body=body, body_name=name,
         shares=tuple((o, sa.get(o, 0.0), sb.get(o, 0.0)) for o in outcomes),
@@ -123,8 +240,8 @@ def summarise(game, p: ManyRunsPlan, without: BatchResult, with_change: BatchRes
         reasons=tuple((c, ra.get(c, 0.0), rb.get(c, 0.0)) for c in reasons),
         this_game=(own[-1]["outcome"], str(own[-1]["date"])) if own else None,
         figures=tuple(_distribution(key, title, without, with_change, mine[key]) for key, title in FIGURES),
-        applied=forced_stats["applied"] / with_change.runs,
-        refusals=tuple((reason, n / with_change.runs) for reason, n in forced_stats["reasons"].most_common()))
+        applied=applied / with_change.runs,
+        refusals=tuple((reason, n / with_change.runs) for reason, n in refusals.most_common()))
 
 
 def _distribution(key, title, without: BatchResult, with_change: BatchResult, mine: float) -> Distribution:

@@ -919,10 +919,11 @@ def report_main(args) -> int:
     many = None
     if runs is not None:
         from game.engine.batch import BatchError
-        from game.many_runs import play, plan, summarise
+        from game.many_runs import change_of_force, play, plan, summarise
         try:
-            p = plan(lg.game, str(args.save), args.branch, runs, seed=lg.game.seed)
-            many = summarise(lg.game, p, *play(p), change=branch.describe)
+            p = plan(lg.game, str(args.save), change_of_force(args.branch, lg.game.world, branch.describe), runs,
+                     seed=lg.game.seed)
+            many = summarise(lg.game, p, *play(p))
         except BatchError as exc:
             return fail(str(exc), 2)
     report = build_report(lg.game, source=Path(args.save).name, notes=lg.notes, branch=branch, many_runs=many)

@@ -202,13 +202,14 @@ def test_many_runs_what_if_is_in_the_report_with_the_batches_figures(osh, tmp_pa
     """`report SAVE --branch CHANGE --runs N` (and the debrief's What if? Many runs, "Add to the report") adds
     the change played N times with and without it: the body's outcome shares, troops, decisive reasons,
     the quantiles and the histograms, each equal to the batches' own figures."""
-    from game.many_runs import play, plan, summarise
+    from game.many_runs import change_of_force, play, plan, summarise
     save, _, lg = osh
     change = "RU:answer_request=peacekeeping,requester=KG@2010-06-13"      # Russia answered on 13 June in this game
     runs = 120
-    p = plan(lg.game, str(save), change, runs, seed=lg.game.seed)
+    p = plan(lg.game, str(save), change_of_force(change, lg.game.world, "What if Russia had sent peacekeepers?"), runs,
+             seed=lg.game.seed)
     without, with_ = play(p)
-    view = summarise(lg.game, p, without, with_, change="What if Russia had sent peacekeepers?")
+    view = summarise(lg.game, p, without, with_)
     assert view.body == "RU" and view.turn == 4 and view.runs == runs and view.applied == 1 and not view.refusals
     assert view.troops == (without.troops_share().get("RU", 0.0), with_.troops_share()["RU"]) and view.troops[1] > \
         view.troops[0]

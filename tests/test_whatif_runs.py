@@ -58,5 +58,5 @@ def test_many_runs_play_in_the_background_and_show_the_distributions(tmp_path):
     written = sorted(saves_dir().glob("*-whatif-*.html"))
     assert len(written) == 1 and app.top.note.full_text == f"Report written to {written[0]}"
     page = written[0].read_text(encoding="utf-8")
-    assert "What if? In many runs" in page and dlg.ideas[dlg.choice][0] in page.replace("&#x27;", "'")
+    assert "What if? In many runs" in page and dlg.ideas[dlg.choice].question in page.replace("&#x27;", "'")
     assert f"played {150:,} times with the change" in page

@@ -25,12 +25,12 @@ class ManyRuns:
     """The two batches of a ``many_runs.plan`` played in a thread; ``progress`` 0..1, then ``result`` =
     (without, with) BatchResults and ``view`` their ManyRunsView, or ``error`` a sentence."""
 
-    def __init__(self, game, ref: str, spec: str, runs: int, seed: int = 0, keep_recorded: bool = False,
-                 change: str = ""):
+    def __init__(self, game, ref: str, change, runs: int, seed: int = 0, keep_recorded: bool = False):
         from game.many_runs import plan
-        self.game, self.change = game, change
-        self.plan = plan(game, ref, spec, runs, seed, keep_recorded)     # BatchError for an impossible spec
-        self.spec, self.runs, self.turn, self.keep_recorded = spec, runs, self.plan.turn, self.plan.keep_recorded
+        self.game = game
+        self.plan = plan(game, ref, change, runs, seed, keep_recorded)   # BatchError for an impossible change
+        self.change, self.runs, self.turn, self.keep_recorded = self.plan.change, runs, self.plan.turn, \
+            self.plan.keep_recorded
         self.progress, self.result, self.view, self.error = 0.0, None, None, None
         self.thread = threading.Thread(target=self._work, name="what-if runs", daemon=True)
 
@@ -42,7 +42,7 @@ class ManyRuns:
         from game.many_runs import play, summarise
         try:
             result = play(self.plan, progress=self._tick)
-            self.view = summarise(self.game, self.plan, *result, change=self.change)
+            self.view = summarise(self.game, self.plan, *result)
             self.result = result
         except Exception as exc:  # shown in the dialog, never a crash of the window
             self.error = f"{type(exc).__name__}: {exc}"
@@ -65,8 +65,8 @@ class ManyRunsDialog(Dialog):
 
     def __init__(self, app):
         super().__init__(app)
-        from game.report import what_if_suggestions
-        self.ideas = what_if_suggestions(app.session.game)[:4]
+        from game.many_runs import suggestions
+        self.ideas = suggestions(app.session.game, limit=5)
         self.choice = 0
         self.runs = RUN_CHOICES[0]
         self.keep_recorded = False
@@ -90,11 +90,12 @@ class ManyRunsDialog(Dialog):
             self.label((px(24), y, r.w - px(48), px(30)), "No request reached a decision in this game: nothing to change.",
                        container=c)
         busy = self.job is not None and not self.job.done
-        for i, (question, spec) in enumerate(self.ideas):
-            self.button((px(24), y, r.w - px(48), px(38)), question, lambda i=i: self.pick(i), oid=f"whatif_runs_{i}",
-                        cls="primary" if i == self.choice else None, container=c, enabled=not busy,
-                        tip=f"Same as: python main.py batch SAVE --from-turn T --force {spec}")
-            y += px(44)
+        for i, change in enumerate(self.ideas):
+            self.button((px(24), y, r.w - px(48), px(34)), change.question, lambda i=i: self.pick(i),
+                        oid=f"whatif_runs_{i}", cls="primary" if i == self.choice else None, container=c,
+                        enabled=not busy,
+                        tip=f"Same as: python main.py batch SAVE --from-turn {change.turn} {change.spec}")
+            y += px(38)
         self.top = y + px(6)
         bx = r.w - px(24)
         self.button((bx - px(120), r.h - px(56), px(120), px(40)), "Close", self.app.pop, oid="whatif_runs_close",
@@ -136,9 +137,8 @@ class ManyRunsDialog(Dialog):
             return
         s = self.app.session
         try:
-            question, spec = self.ideas[self.choice]
-            self.job = ManyRuns(s.game, str(getattr(s, "ref", "") or s.game.scenario.id), spec, self.runs,
-                                seed=s.game.seed, keep_recorded=self.keep_recorded, change=question).start()
+            self.job = ManyRuns(s.game, str(getattr(s, "ref", "") or s.game.scenario.id), self.ideas[self.choice],
+                                self.runs, seed=s.game.seed, keep_recorded=self.keep_recorded).start()
         except BatchError as exc:
             self.app.message("The what-if cannot be played", str(exc))
             return
@@ -242,7 +242,8 @@ def draw_results(surface, area: pygame.Rect, pal, view) -> None:
         return ", ".join(f"{widgets_label(c)} {r[k]:.0%}" for c, *r in view.reasons if r[k]) or "none"
     y = widgets.paragraph(surface, f"Decisive reasons without the change: {reasons(0)}.  With it: {reasons(1)}.",
                           x, y, area.w, 13, pal.muted) + px(10)
-    chart_w = (area.w - px(24)) // 2
+    n = len(view.figures)
+    chart_w = (area.w - (n - 1) * px(24)) // n
     chart_h = max(px(140), area.bottom - y - px(8))
     for i, dist in enumerate(view.figures):
         _histograms(surface, pygame.Rect(x + i * (chart_w + px(24)), y, chart_w, chart_h), pal, dist)

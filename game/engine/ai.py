@@ -17,8 +17,10 @@ import numpy as np
 
 from game.engine import actions as act
 from game.engine.catalogue import FRAMING_CLAIMS, catalogue, possible_adversaries
-from game.engine.fastmath import any_over_axis1, clip, max_over_axis1
+from game.engine.dynamics import presence
+from game.engine.fastmath import any_over_axis1, clip, max_over_axis1, mean_over_axis1
 from game.engine.positions import crisis_view
+from game.engine.procedure import plausibility
 from game.engine.state import AT_HOME, DrawsFor, State
 from game.engine.world import LEVEL_OF, SITUATIONS, STATE_KINDS, World
 
@@ -57,7 +59,6 @@ class Features:
     def units(self):
         """Every region's security presence, computed once for the turn's crisis views."""
         if self._units is None:
-            from game.engine.dynamics import presence
             self._units = presence(self.world, self.state)
         return self._units
 
@@ -83,7 +84,7 @@ class Features:
                     "violence": cv.violence, "instability": cv.instability, "evidence": cv.evidence,
                     "pressure": cv.pressure,
                     "refugees_in": s.refugees_in[:, regs].sum(axis=1) / max(w.actor(w.actor_ids[a]).refugee_capacity, 1),
-                    "aid": s.aid[:, regs].mean(axis=1), "attack": cv.attack, "armed": cv.armed,
+                    "aid": mean_over_axis1(s.aid[:, regs]), "attack": cv.attack, "armed": cv.armed,
                     "adversary": cv.adversary, "view": cv,
                     "reserve_left": s.reserve[:, a] / max(w.actor(w.actor_ids[a]).reserve_troops, 1.0)
                     if w.actor(w.actor_ids[a]).reserve_troops else np.zeros(s.runs),
@@ -94,7 +95,6 @@ class Features:
 
 def _plausibility(world: World, c: dict, situation: str) -> np.ndarray:
     """How well a reading fits the evidence: the same function the council uses."""
-    from game.engine.procedure import plausibility      # local: procedure imports positions, which is fine
     if c["view"] is None:
         return np.zeros_like(c["violence"])
     if "_plaus" not in c:
@@ -293,10 +293,15 @@ def _score_deploy(world, a, action, homes):
         weight = _w(world, a, "border_security") * 0.8 + _w(world, a, "regime_security") * world.ties[a, host] * 0.5
     risk = 0.3 * _w(world, a, "cost_aversion")
 
+    def gain(f):
+        return weight * f.threat[:, r] - 0.45 - risk * f.state.violence[:, r]
+
     def score(f):
-        s = f.state
-        gain = weight * f.threat[:, r] - 0.45 - risk * s.violence[:, r]
-        return np.where(s.force_status[:, fi] == AT_HOME, gain, -1.0)
+        at_home = f.state.force_status[:, fi] == AT_HOME
+        if not at_home.any():                       # a unit away is not sent again
+            return np.full(len(at_home), -1.0)
+        # The gain is the same for each of the actor's units sent there: computed once.
+        return np.where(at_home, f.shared(("deploy_gain", a, r), lambda: gain(f)), -1.0)
     return score
 
 
@@ -326,7 +331,7 @@ def _score_ceasefire(world, a, action, homes):
         s = f.state
         lost = s.military_casualties[:, a]
         weariness = lost / (lost + k.ceasefire_losses)
-        eased = 1.0 - s.tension[:, theirs].mean(axis=1) if len(theirs) else 0.0
+        eased = 1.0 - mean_over_axis1(s.tension[:, theirs]) if len(theirs) else 0.0
         return (weariness + 0.2 * _w(world, a, "humanitarian") + 0.2 * _w(world, a, "cost_aversion")
                 + 0.2 * eased - 0.5 * _w(world, a, "expansion") - 0.45)
     return score
@@ -371,6 +376,9 @@ class AIPlayer:
             draws = rng.standard_normal(scores.shape)
             draws *= noise
             scores += draws                       # = rng.normal(0, noise): the same numbers
+            if state.runs == 1:
+                taken.extend(_take_one_run(self.world, state, cands, scores[0], rng))
+                continue
             # Each round every run takes its best candidate not tried yet (a tried one is set to
             # minus infinity in place), while it is worth more than nothing and action points last.
             # A run that wants nothing in the first round never will (scores only fall): the rounds
@@ -396,6 +404,26 @@ class AIPlayer:
                         count[pick[took]] += 1
                         taken.append((cands[c].action, ok, text))
         return taken
+
+
+def _take_one_run(world: World, state: State, cands: list[Candidate], scores: np.ndarray,
+                  rng: np.random.Generator) -> list[tuple[act.Action, np.ndarray, str]]:
+    """The rounds of ``AIPlayer.decide`` for a single run (one game): the best candidate not tried yet,
+    while it is worth more than nothing and action points last. The same choices, checks and changes
+    as the rounds over many runs, without their bookkeeping (``scores`` is changed in place)."""
+    taken = []
+    count = 0
+    for _ in range(2 * MAX_ACTIONS_PER_TURN):
+        c = int(scores.argmax())
+        if not (scores[c] > 0 and count < MAX_ACTIONS_PER_TURN):
+            break
+        scores[c] = -np.inf
+        action = cands[c].action
+        if action.validate(world, state).ok[0]:
+            ok = np.ones(1, dtype=bool)
+            taken.append((action, ok, action.perform(world, state, ok, rng)))
+            count += 1
+    return taken
 
 
 def _flat(scores: np.ndarray, choice: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from game.engine.fastmath import mean_over_axis1
 from game.engine.state import AT_HOME, DEPLOYED, NOT_RAISED, State
 from game.engine.world import OUTCOMES, World
 
@@ -22,7 +23,7 @@ def figure_values(world: World, state: State, name: str, region: str | None, cou
     regs = world.regions_of(world.a(country))
     if len(regs) == 0:
         return np.zeros(state.runs)
-    return arr[:, regs].mean(axis=1) if name in FRACTION_FIGURES else arr[:, regs].sum(axis=1)
+    return mean_over_axis1(arr[:, regs]) if name in FRACTION_FIGURES else arr[:, regs].sum(axis=1)
 
 
 def holds(world: World, state: State, cond) -> np.ndarray:

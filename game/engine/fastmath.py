@@ -23,8 +23,16 @@ def max_over_axis1(x: np.ndarray) -> np.ndarray:
 
 def any_over_axis1(x: np.ndarray) -> np.ndarray:
     """``x.any(axis=1)`` of an (R, K) boolean array as K element-wise ors of its columns: the same truth
-    values, without numpy's slow reduction over a short last axis."""
+    values, without numpy's slow reduction over a short last axis (a single row is one reduction)."""
+    if x.shape[0] == 1:
+        return x.any(axis=1)
     out = x[:, 0].copy()
     for k in range(1, x.shape[1]):
         out |= x[:, k]
     return out
+
+
+def mean_over_axis1(x: np.ndarray) -> np.ndarray:
+    """``x.mean(axis=1)`` of a float64 (R, n) array, n > 0: the same sum divided by n, as numpy's mean
+    computes it, without its Python-level wrapper."""
+    return np.add.reduce(x, axis=1) / x.shape[1]

@@ -81,39 +81,42 @@ def own_presence(world: World, state: State, c: int, friends: bool = False,
 
 def _owners(world: World, c: int, friends: bool) -> np.ndarray:
     """(F,) the forces that count as state ``c``'s own (with ``friends``, also its close allies')."""
-    owners = world.force_owner == c
-    if friends:
-        owners = owners | (world.ties[c, world.force_owner] >= 0.5)
+    owners = np.zeros(len(world.force_ids), dtype=bool)
+    owners[world.forces_of(c, friends)] = True
     return owners
 
 
 def _own_presence_in(world: World, state: State, c: int, friends: bool, regions: np.ndarray) -> np.ndarray:
     """``own_presence(...)[:, regions]`` computed on those regions alone: the units' strengths are
     summed per region unit by unit in order, from zero, as ``np.bincount`` sums them (the same numbers)."""
-    governed = world.region_country[regions] == c
     troops = state.security[:, regions]
-    if not governed.all():
-        troops = np.where(governed[None, :], troops, 0.0)
-    owned = np.flatnonzero(_owners(world, c, friends))
+    if regions is not world.regions_of(c):                  # (its own regions it governs, all of them)
+        governed = world.region_country[regions] == c
+        if not governed.all():
+            troops = np.where(governed[None, :], troops, 0.0)
+    owned = world.forces_of(c, friends)
     if not len(owned):
         return troops
     mine = state.force_status[:, owned] == DEPLOYED                               # (R, k)
-    if mine.any():
-        units = np.zeros_like(troops)
-        for j, f in enumerate(owned):
-            if not mine[:, j].any():
-                continue
-            here = (state.force_location[:, f, None] == regions[None, :]) & mine[:, j, None]
+    deployed = mine.any(axis=0).nonzero()[0]
+    if len(deployed):
+        units = np.zeros(troops.shape)
+        for j in deployed:
+            f = owned[j]
+            here = state.force_location[:, f, None] == regions[None, :]
+            if state.runs > 1:                              # (one run: deployed somewhere is deployed in it)
+                here &= mine[:, j, None]
             units += np.where(here, state.force_strength[:, f, None], 0.0)
         troops += units
     return troops
 
 
 def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
-    """What the crisis view and its severity share: fighters per region (R, n), the strongest foreign
-    operation by each state there (R, A; None when no state has fought anywhere yet), the regions the
-    crisis touches (R, n) and the armed challenge (R,)."""
-    fighters = state.group_strength[:, :, regs].sum(axis=1)                   # (R, n)
+    """What the crisis view and its severity share: each group's fighters per region (R, G, n), the
+    violence there (R, n), the strongest foreign operation by each state there (R, A; None when no
+    state has fought anywhere yet), the regions the crisis touches (R, n) and the armed challenge (R,)."""
+    by_group = state.group_strength[:, :, regs]                                # (R, G, n)
+    fighters = by_group.sum(axis=1)                                           # (R, n)
     v = state.violence[:, regs]
     affected = (v > 0.02) | (fighters > 1.0)
     attack_by = None
@@ -127,7 +130,7 @@ def _where_it_happens(world: World, state: State, c: int, regs: np.ndarray):
     own = (own_presence(world, state, c, regions=regs) * affected).sum(axis=1)
     total = (fighters * affected).sum(axis=1)
     armed = total / np.maximum(total + own, 1.0)
-    return fighters, attack_by, affected, armed
+    return by_group, v, attack_by, affected, armed
 
 
 def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
@@ -136,9 +139,9 @@ def crisis_severity(world: World, state: State, c: int) -> np.ndarray:
     regs = world.regions_of(c)
     if len(regs) == 0:
         return np.zeros(state.runs)
-    _, attack_by, _, armed = _where_it_happens(world, state, c, regs)
+    _, v, attack_by, _, armed = _where_it_happens(world, state, c, regs)
     attack = 0.0 if attack_by is None else attack_by.max(axis=1)
-    return np.maximum(np.maximum(state.violence[:, regs].max(axis=1), armed), attack)
+    return np.maximum(np.maximum(v.max(axis=1), armed), attack)
 
 
 def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = None) -> CrisisView:
@@ -149,20 +152,19 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
     if len(regs) == 0:
         z, neg = np.zeros(R), np.full(R, -1, dtype=np.int64)
         return CrisisView(c, regs, np.zeros((R, 0), bool), z, z, z, z, z, z, neg, z, z, z, neg)
-    fighters, attack_by, affected, armed = _where_it_happens(world, state, c, regs)
-    fighters_by_group = state.group_strength[:, :, regs]                      # (R, G, n)
-    v = state.violence[:, regs]
+    fighters_by_group, v, attack_by, affected, armed = _where_it_happens(world, state, c, regs)
     pop = world.population0[regs][None, :] * affected
     pop_total = np.maximum(pop.sum(axis=1), 1.0)
 
     group_total = fighters_by_group.sum(axis=2)                               # (R, G)
     backed = (group_total * world.group_support[None, :]).sum(axis=1) if len(world.group_ids) else np.zeros(R)
-    evidence = np.where(group_total.sum(axis=1) > 0, backed / np.maximum(group_total.sum(axis=1), 1e-9), 0.0)
+    all_groups = group_total.sum(axis=1)
+    evidence = np.where(all_groups > 0, backed / np.maximum(all_groups, 1e-9), 0.0)
     if attack_by is None:                                                     # no state has fought: no attack
         attack, attacker = np.zeros(R), np.full(R, -1, dtype=np.int64)
     else:
         attack = attack_by.max(axis=1)
-        attacker = np.where(attack > 0, np.argmax(attack_by, axis=1), -1)
+        attacker = np.where(attack > 0, attack_by.argmax(axis=1), -1)
     evidence = clip(np.maximum(evidence + state.perceived_external[:, c], attack), 0.0, 1.0)
 
     sponsor = np.full(R, -1, dtype=np.int64)
@@ -170,16 +172,19 @@ def crisis_view(world: World, state: State, c: int, units: np.ndarray | None = N
         sponsored = np.where(world.group_sponsor[None, :] >= 0, group_total, 0.0)
         near = state.group_strength.sum(axis=2) * (world.group_sponsor[None, :] >= 0)
         weight = np.where(sponsored.sum(axis=1, keepdims=True) > 0, sponsored, near)
-        best = np.argmax(weight, axis=1)
+        best = weight.argmax(axis=1)
         sponsor = np.where(weight.max(axis=1) > 0, world.group_sponsor[best], -1)
 
-    border = world.foreign_adjacency[:, regs]                                 # (N, n)
+    border, on_border = world.foreign_border_of(c)                            # (N, n), (n,)
     massed = state.group_strength.sum(axis=1) @ border                         # (R, n) fighters next door
-    border_guard = own_presence(world, state, c, friends=True, regions=regs) * (border.sum(axis=0) > 0)
-    pressure = massed.sum(axis=1) / np.maximum(massed.sum(axis=1) + border_guard.sum(axis=1), 1.0)
+    border_guard = own_presence(world, state, c, friends=True, regions=regs) * on_border
+    massed_total = massed.sum(axis=1)
+    pressure = massed_total / np.maximum(massed_total + border_guard.sum(axis=1), 1.0)
 
-    from game.engine.dynamics import presence            # local: dynamics imports state helpers only
-    units = ((presence(world, state) if units is None else units)[:, regs] * pop).sum(axis=1) / pop_total
+    if units is None:
+        from game.engine.dynamics import presence        # local: dynamics imports state helpers only
+        units = presence(world, state)
+    units = (units[:, regs] * pop).sum(axis=1) / pop_total
     vmax = v.max(axis=1)
     weakness = clip(vmax / np.maximum(vmax + units, 1e-9), 0.0, 1.0)
     tension = (state.tension[:, regs] * pop).sum(axis=1) / pop_total

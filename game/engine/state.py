@@ -141,6 +141,9 @@ class State:
         """(R, A) troops each actor has deployed or on the way abroad or at home."""
         active = (self.force_status == IN_TRANSIT) | (self.force_status == DEPLOYED)
         out = np.zeros((self.runs, len(world.actor_ids)))
+        if self.runs == 1:      # the same additions, force by force in order (np.add.at keeps the order)
+            np.add.at(out[0], world.force_owner, np.where(active[0], self.force_strength[0], 0.0))
+            return out
         for f in range(len(world.force_ids)):
             out[:, world.force_owner[f]] += np.where(active[:, f], self.force_strength[:, f], 0.0)
         return out

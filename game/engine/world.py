@@ -149,6 +149,30 @@ class World:
                                                    and bool(self.adjacency[np.ix_(mine, theirs)].any()))
         return shared
 
+    def forces_of(self, actor_index: int, friends: bool = False) -> np.ndarray:
+        """The forces that count as an actor's own (with ``friends``, also its close allies': ties of
+        0.5 or more): a read-only index array, found once per actor and again when the ties change."""
+        ties, forces = self._forces_of.get((actor_index, friends), (None, None))
+        if forces is None or (friends and ties is not self.ties):
+            owners = self.force_owner == actor_index
+            if friends:
+                owners = owners | (self.ties[actor_index, self.force_owner] >= 0.5)
+            forces = np.flatnonzero(owners)
+            forces.setflags(write=False)
+            self._forces_of[(actor_index, friends)] = (self.ties, forces)
+        return forces
+
+    def foreign_border_of(self, actor_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(N, n) which regions are foreign neighbours of each of an actor's n regions, and (n,) which
+        of its regions have one (read-only, found once per actor)."""
+        border = self._foreign_border_of.get(actor_index)
+        if border is None:
+            neighbours = self.foreign_adjacency[:, self.regions_of(actor_index)]
+            border = self._foreign_border_of[actor_index] = (neighbours, neighbours.sum(axis=0) > 0)
+            for array in border:
+                array.setflags(write=False)
+        return border
+
     def date_of_turn(self, turn: int) -> dt.date:
         """Date at the start of a 1-based turn."""
         return self.scenario.start_date + dt.timedelta(days=(turn - 1) * self.scenario.turn_days)
@@ -241,8 +265,10 @@ def build_world(scenario: Scenario) -> World:
     world._actors, world._regions, world._forces, world._orgs = actors, regions, forces, orgs
     world._a, world._r, world._f, world._o = ai, ri, fi, {k: i for i, k in enumerate(org_ids)}
     world._b = {k: i for i, k in enumerate(world.body_ids)}
-    # Filled on first use: names, regions and borders never change in play.
+    # Filled on first use: names, regions, borders and forces never change in play (ties do: the
+    # allies' forces are found again when an instructor sets a tie, which replaces ``world.ties``).
     world._names, world._regions_of, world._share_border = {}, {}, {}
+    world._forces_of, world._foreign_border_of = {}, {}
     return world
 
 

@@ -469,3 +469,4 @@ class GameScreen(Screen):
     def draw_over(self, surface) -> None:
         if self.app.top is self:
             self.map_controls.draw_over(surface, self.mouse)
+            self.region_panel.draw_over(surface, self.mouse)

@@ -16,6 +16,7 @@ class RegionPanel:
     def __init__(self, screen):
         self.screen = screen
         self.rect = pygame.Rect(0, 0, 0, 0)
+        self.cut = False                        # the player's objectives did not all fit in full
 
     def build(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -84,7 +85,44 @@ class RegionPanel:
         objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
         widgets.text(surface, "Your objectives" if objs else CLICK_HINT, (r.x, y), 12, pal.muted, bold=bool(objs))
         y += px(20)
-        for o in objs[:4]:
-            y = widgets.paragraph(surface, "• " + o.description, r.x, y, r.w, 12, pal.text)
-        if objs:
-            widgets.text(surface, CLICK_HINT, (r.x, r.bottom - px(4)), 11, pal.faint, anchor="bottomleft")
+        if not objs:
+            return
+        # The objectives come first: wrapped when they all fit, else one line each (the whole text in the
+        # card's tooltip); the hint below them only where they leave room for it.
+        lines = ["• " + o.description for o in objs]
+        bottom = r.bottom - px(4)
+        line_h = widgets.paragraph_height("•", r.w, 12)
+        wrapped = y + sum(widgets.paragraph_height(line, r.w, 12) for line in lines) <= bottom
+        self.cut = not wrapped
+        used = sum(widgets.paragraph_height(line, r.w, 12) for line in lines) if wrapped else line_h * len(lines)
+        if y + used <= bottom - widgets.font(11).get_linesize() - px(2):
+            widgets.text(surface, CLICK_HINT, (r.x, bottom), 11, pal.faint, anchor="bottomleft")
+        for i, line in enumerate(lines):
+            if not wrapped and y + 2 * line_h > bottom and i < len(lines) - 1:
+                widgets.text(surface, f"+ {len(lines) - i} more: point at this card to read them all", (r.x, y), 12,
+                             pal.muted, max_width=r.w)
+                break
+            if wrapped:
+                y = widgets.paragraph(surface, line, r.x, y, r.w, 12, pal.text)
+            else:
+                widgets.text(surface, line, (r.x, y), 12, pal.text, max_width=r.w)
+                y += line_h
+
+    def draw_over(self, surface, mouse) -> None:
+        """Over the player's card, when its objectives are cut short: all of them in full."""
+        if not getattr(self, "cut", False) or mouse is None or not self.rect.collidepoint(mouse) \
+                or self.screen.map.selected:
+            return
+        w, aid = self.screen.world, self.screen.session.actor
+        objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
+        pal = self.screen.app.palette
+        width = min(px(560), surface.get_width() - px(40))
+        body = ["• " + o.description for o in objs]
+        h = px(34) + sum(widgets.paragraph_height(line, width - px(24), 13) for line in body)
+        box = pygame.Rect(self.rect.right - width, self.rect.y + px(8), width, h)
+        box.clamp_ip(surface.get_rect())
+        widgets.card(surface, box, pal)
+        widgets.text(surface, "Your objectives", (box.x + px(12), box.y + px(8)), 14, pal.text, bold=True)
+        y = box.y + px(30)
+        for line in body:
+            y = widgets.paragraph(surface, line, box.x + px(12), y, box.w - px(24), 13, pal.text)

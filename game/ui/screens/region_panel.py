@@ -87,22 +87,26 @@ class RegionPanel:
         y += px(20)
         if not objs:
             return
-        # The objectives come first: wrapped when they all fit, else one line each (the whole text in the
-        # card's tooltip); the hint below them only where they leave room for it.
+        # The objectives come first: each wrapped while the ones after it still fit on a line each, else on
+        # one line (cut, the whole list in the card's tooltip); the hint below them only where there is room.
         lines = ["• " + o.description for o in objs]
         bottom = r.bottom - px(4)
         line_h = widgets.paragraph_height("•", r.w, 12)
-        wrapped = y + sum(widgets.paragraph_height(line, r.w, 12) for line in lines) <= bottom
-        self.cut = not wrapped
-        used = sum(widgets.paragraph_height(line, r.w, 12) for line in lines) if wrapped else line_h * len(lines)
+        plan, used = [], 0
+        for i, line in enumerate(lines):
+            h = widgets.paragraph_height(line, r.w, 12)
+            wrap = y + used + h + line_h * (len(lines) - i - 1) <= bottom
+            plan.append((line, wrap))
+            used += h if wrap else line_h
+        self.cut = not all(wrap for _, wrap in plan)
         if y + used <= bottom - widgets.font(11).get_linesize() - px(2):
             widgets.text(surface, CLICK_HINT, (r.x, bottom), 11, pal.faint, anchor="bottomleft")
-        for i, line in enumerate(lines):
-            if not wrapped and y + 2 * line_h > bottom and i < len(lines) - 1:
-                widgets.text(surface, f"+ {len(lines) - i} more: point at this card to read them all", (r.x, y), 12,
+        for i, (line, wrap) in enumerate(plan):
+            if y + line_h > bottom or (y + 2 * line_h > bottom and i < len(plan) - 1):
+                widgets.text(surface, f"+ {len(plan) - i} more: point at this card to read them all", (r.x, y), 12,
                              pal.muted, max_width=r.w)
                 break
-            if wrapped:
+            if wrap:
                 y = widgets.paragraph(surface, line, r.x, y, r.w, 12, pal.text)
             else:
                 widgets.text(surface, line, (r.x, y), 12, pal.text, max_width=r.w)

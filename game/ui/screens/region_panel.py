@@ -122,7 +122,7 @@ class RegionPanel:
         pal = self.screen.app.palette
         width = min(px(560), surface.get_width() - px(40))
         body = ["• " + o.description for o in objs]
-        h = px(34) + sum(widgets.paragraph_height(line, width - px(24), 13) for line in body)
+        h = px(42) + sum(widgets.paragraph_height(line, width - px(24), 13) for line in body)
         box = pygame.Rect(self.rect.right - width, self.rect.y + px(8), width, h)
         box.clamp_ip(surface.get_rect())
         widgets.card(surface, box, pal)

@@ -21,7 +21,7 @@ from game.engine import actions as act
 from game.engine.batch import (STRENGTH, BatchResult, BatchSpec, apply_sets, force_text, parse_force, prepare,
                                run_batch)
 from game.engine.reasons import TERM_LABELS
-from game.engine.world import FRAMINGS
+from game.report import long_date, what_if_suggestions, words
 
 #: The figures whose distributions are shown, with their titles.
 FIGURES = (("deaths", "Deaths (civilians and soldiers)"), ("displaced", "Displaced at the peak"),
@@ -64,59 +64,9 @@ def suggestions(game, limit: int = 6) -> list[Change]:
     """Changes drawn from this game for many runs: another answer or vote (as ``report.what_if_suggestions``),
     a request made earlier or framed otherwise, a border set the other way, and a decisive interest of a
     state that decided weighed the other way. Each is possible on the day it names in this game."""
-    from game.report import what_if_suggestions
     w = game.world
     decided = [change_of_force(spec, w, question) for question, spec in what_if_suggestions(game)]
-    requests, borders = [], []
-    crisis_states = {d["about"] for d in game.decisions()} | {d["requested_by"] for d in game.decisions()}
-    for i, e in enumerate(game.log):
-        a, turn = e["action"], int(e["turn"])
-        if not e.get("ok", True):
-            continue
-        if a["kind"] == "request_assistance" and a.get("target_body"):
-            action = act.action_from_dict(dict(a))
-            who, body = w.name(action.actor), action.target_body
-            to = w.phrase(body) if body in w.org_ids else w.name(body)
-            if turn > 1:
-                requests.append(Change(f"What if {who} had asked {to} for help on {_day(w, 1)}, the first day, "
-                                       f"not on {_day(w, turn)}?", body, forces=(force_text(action, 1),), turn=1))
-            other = "outside_interference" if action.framing == "internal_unrest" else "internal_unrest"
-            if other in FRAMINGS and action.framing != other:
-                reframed = dataclasses.replace(action, framing=other)
-                requests.append(Change(f"What if {who} had called the crisis {other.replace('_', ' ')} (not "
-                                       f"{action.framing.replace('_', ' ')}) when asking {to} on {_day(w, turn)}?",
-                                       body, forces=(force_text(reframed, turn),), turn=turn))
-        elif a["kind"] == "set_border" and turn < w.last_turn:
-            action = act.action_from_dict(dict(a))
-            pair = (action.actor, action.neighbour)
-            if any(int(x["turn"]) == turn and x["action"]["kind"] == "set_border" and x.get("ok", True)
-                   and (x["action"]["actor"], x["action"]["neighbour"]) == pair for x in game.log[i + 1:]):
-                continue                          # set again the same day: not how the day ended
-            flipped = dataclasses.replace(action, open=not action.open)
-            council = next((d["body"] for d in game.decisions() if d["body"] in w.org_ids), action.actor)
-            closed_on_crisis = not action.open and action.neighbour in crisis_states
-            what = (f"reopened its border with {w.name(action.neighbour)} on {_day(w, turn + 1)}, the day after "
-                    f"closing it" if flipped.open else f"closed its border with {w.name(action.neighbour)} again on "
-                    f"{_day(w, turn + 1)}, the day after opening it")
-            borders.append(((not closed_on_crisis, turn), Change(
-                f"What if {w.name(action.actor)} had {what}?", council,
-                forces=(force_text(flipped, turn + 1),), turn=turn + 1)))
-    borders = [c for _, c in sorted(borders, key=lambda kc: kc[0])]      # a border closed on the crisis first
-    factors = []
-    for d in game.decisions():
-        if d["body"] not in w.actor_ids or d["body"] in w.org_ids:
-            continue
-        actor = next((x for x in game.scenario.actors if x.id == d["body"]), None)
-        for code in d.get("decisive_reasons", []):
-            interest = INTEREST_OF_TERM.get(code)
-            if actor is None or interest is None:
-                continue
-            old = float(getattr(actor.interests, interest))
-            new = 0.1 if old >= 0.5 else 0.9
-            factors.append(Change(f"What if {w.name(d['body'])} had weighed {interest.replace('_', ' ')} at {new:g}, "
-                                  f"not {old:g} ({TERM_LABELS[code]} decided its answer), from the first day?",
-                                  d["body"], sets=(f"actors.{d['body']}.interests.{interest}={new:g}",), turn=1))
-            break
+    requests, borders, factors = _request_changes(game), _border_changes(game), _factor_changes(game)
     out, seen = [], set()
     for group in (decided[:2], requests[:2], borders[:1], factors[:1], decided[2:], requests[2:]):
         for c in group:
@@ -126,9 +76,74 @@ def suggestions(game, limit: int = 6) -> list[Change]:
     return out
 
 
+def _taken(game, kind: str):
+    """(turn, Action) of each action of ``kind`` that was carried out in this game, in order."""
+    for e in game.log:
+        if e["action"]["kind"] == kind and e.get("ok", True):
+            yield int(e["turn"]), act.action_from_dict(dict(e["action"]))
+
+
+def _request_changes(game) -> list[Change]:
+    """Each request to a body made on the first day instead, and made with the crisis framed otherwise."""
+    w, out = game.world, []
+    for turn, action in _taken(game, "request_assistance"):
+        body = action.target_body
+        if not body:
+            continue
+        who, to = w.name(action.actor), w.phrase(body) if body in w.org_ids else w.name(body)
+        if turn > 1:
+            out.append(Change(f"What if {who} had asked {to} for help on {_day(w, 1)}, the first day, not on "
+                              f"{_day(w, turn)}?", body, forces=(force_text(action, 1),), turn=1))
+        other = "outside_interference" if action.framing == "internal_unrest" else "internal_unrest"
+        reframed = dataclasses.replace(action, framing=other)
+        out.append(Change(f"What if {who} had called the crisis {words(other)} (not {words(action.framing)}) when "
+                          f"asking {to} on {_day(w, turn)}?", body, forces=(force_text(reframed, turn),), turn=turn))
+    return out
+
+
+def _border_changes(game) -> list[Change]:
+    """Each border as a day left it, set the other way the next day; a border closed on a state in the
+    crisis first. Read for the council that decided (else the state that set the border)."""
+    w = game.world
+    last = {}                                      # (turn, actor, neighbour) -> how the day left it
+    for turn, action in _taken(game, "set_border"):
+        if turn < w.last_turn:
+            last[(turn, action.actor, action.neighbour)] = action
+    crisis = {d["about"] for d in game.decisions()} | {d["requested_by"] for d in game.decisions()}
+    council = next((d["body"] for d in game.decisions() if d["body"] in w.org_ids), None)
+    ranked = []
+    for (turn, actor, neighbour), action in last.items():
+        day, them = _day(w, turn + 1), w.name(neighbour)
+        what = (f"reopened its border with {them} on {day}, the day after closing it" if not action.open else
+                f"closed its border with {them} again on {day}, the day after opening it")
+        change = Change(f"What if {w.name(actor)} had {what}?", council or actor,
+                        forces=(force_text(dataclasses.replace(action, open=not action.open), turn + 1),),
+                        turn=turn + 1)
+        ranked.append(((action.open or neighbour not in crisis, turn), change))
+    return [c for _, c in sorted(ranked, key=lambda rc: rc[0])]
+
+
+def _factor_changes(game) -> list[Change]:
+    """For each state that answered a plea: the interest behind its first decisive reason, weighed the other
+    way (0.1 or 0.9, a judgement: the far end of the scale) from the first day."""
+    w, out = game.world, []
+    for d in game.decisions():
+        if d["body"] not in w.actor_ids:
+            continue
+        interest = next((INTEREST_OF_TERM[c] for c in d.get("decisive_reasons", []) if c in INTEREST_OF_TERM), None)
+        if interest is None:
+            continue
+        code = next(c for c in d["decisive_reasons"] if INTEREST_OF_TERM.get(c) == interest)
+        old = float(getattr(w.actor(d["body"]).interests, interest))
+        new = 0.1 if old >= 0.5 else 0.9
+        out.append(Change(f"What if {w.name(d['body'])} had weighed {words(interest)} at {new:g}, not {old:g} "
+                          f"({TERM_LABELS[code]} decided its answer), from the first day?", d["body"],
+                          sets=(f"actors.{d['body']}.interests.{interest}={new:g}",), turn=1))
+    return out
+
+
 def _day(world, turn: int) -> str:
-    d = world.date_of_turn(turn)
-    return f"{d.day} {d.strftime('%B')} {d.year}"
+    return long_date(world.date_of_turn(turn))
 
 
 @dataclass(frozen=True)
@@ -185,7 +200,7 @@ def plan(game, ref: str, change: Change | str, runs: int, seed: int = 0, keep_re
     if isinstance(change, str):
         change = change_of_force(change, game.world)
     save = game.save_data(ref)
-    turn = min([change.turn] + [parse_force(f, game.world).turn for f in change.forces])
+    turn = change.turn                             # (prepare refuses a forced action before it)
     keep = keep_recorded and bool(save.get("humans"))
     common = dict(runs=runs, seed=seed, save=save, from_turn=turn, label=f"{game.scenario.id} (this game)",
                   keep_recorded=keep)

@@ -587,7 +587,7 @@ def _pct(share: float) -> Cell:
 
 def _many_runs_section(view) -> list:
     """What if? in many runs (a ``game.many_runs.ManyRunsView``): the change, the body's outcome shares and
-    decisive reasons without and with it, and the distributions of deaths and displacement."""
+    decisive reasons without and with it, and the distributions of the figures (deaths, displacement, refugees)."""
     seats = ("the person's recorded moves kept where still possible" if view.keep_recorded
              else "the computer in every seat")
     blocks: list = [

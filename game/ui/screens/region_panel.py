@@ -17,6 +17,7 @@ class RegionPanel:
         self.screen = screen
         self.rect = pygame.Rect(0, 0, 0, 0)
         self.cut = False                        # the player's objectives did not all fit in full
+        self._laid = (None, [], 0)              # (key, plan, height) of the objectives' last layout
 
     def build(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -82,46 +83,55 @@ class RegionPanel:
         shown = widgets.text(surface, a.name, (r.x, r.y + px(14)), 19, pal.text, bold=True, max_width=r.w)
         pygame.draw.rect(surface, widgets.hex_colour(a.colour, pal.faint), (r.x, r.y + px(44), shown.w, px(3)))
         y = r.y + px(56)
-        objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
-        widgets.text(surface, "Your objectives" if objs else CLICK_HINT, (r.x, y), 12, pal.muted, bold=bool(objs))
+        lines = self._objectives()
+        widgets.text(surface, "Your objectives" if lines else CLICK_HINT, (r.x, y), 12, pal.muted, bold=bool(lines))
         y += px(20)
-        if not objs:
+        if not lines:
             return
-        # The objectives come first: each wrapped while the ones after it still fit on a line each, else on
-        # one line (cut, the whole list in the card's tooltip); the hint below them only where there is room.
-        lines = ["• " + o.description for o in objs]
         bottom = r.bottom - px(4)
         line_h = widgets.paragraph_height("•", r.w, 12)
-        plan, used = [], 0
-        for i, line in enumerate(lines):
-            h = widgets.paragraph_height(line, r.w, 12)
-            wrap = y + used + h + line_h * (len(lines) - i - 1) <= bottom
-            plan.append((line, wrap))
-            used += h if wrap else line_h
-        self.cut = not all(wrap for _, wrap in plan)
+        plan, used = self._layout(lines, y, bottom, line_h)
         if y + used <= bottom - widgets.font(11).get_linesize() - px(2):
             widgets.text(surface, CLICK_HINT, (r.x, bottom), 11, pal.faint, anchor="bottomleft")
-        for i, (line, wrap) in enumerate(plan):
+        for i, wrap in enumerate(plan):
             if y + line_h > bottom or (y + 2 * line_h > bottom and i < len(plan) - 1):
                 widgets.text(surface, f"+ {len(plan) - i} more: point at this card to read them all", (r.x, y), 12,
                              pal.muted, max_width=r.w)
                 break
             if wrap:
-                y = widgets.paragraph(surface, line, r.x, y, r.w, 12, pal.text)
+                y = widgets.paragraph(surface, lines[i], r.x, y, r.w, 12, pal.text)
             else:
-                widgets.text(surface, line, (r.x, y), 12, pal.text, max_width=r.w)
+                widgets.text(surface, lines[i], (r.x, y), 12, pal.text, max_width=r.w)
                 y += line_h
+
+    def _objectives(self) -> list[str]:
+        """The player's objectives as the card lists them."""
+        w, aid = self.screen.world, self.screen.session.actor
+        return ["• " + o.description for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
+
+    def _layout(self, lines, y, bottom, line_h) -> tuple[list[bool], int]:
+        """The objectives come first: each wrapped while the ones after it still fit on a line each, else on
+        one line (cut: the whole list is in the card's tooltip). (wrapped or not, for each; the height used),
+        worked out once per card size and list."""
+        key = (tuple(lines), self.rect.w, y, bottom)
+        if self._laid[0] != key:
+            plan, used = [], 0
+            for i, line in enumerate(lines):
+                h = widgets.paragraph_height(line, self.rect.w, 12)
+                wrap = y + used + h + line_h * (len(lines) - i - 1) <= bottom
+                plan.append(wrap)
+                used += h if wrap else line_h
+            self._laid = (key, plan, used)
+            self.cut = not all(plan)
+        return self._laid[1], self._laid[2]
 
     def draw_over(self, surface, mouse) -> None:
         """Over the player's card, when its objectives are cut short: all of them in full."""
-        if not getattr(self, "cut", False) or mouse is None or not self.rect.collidepoint(mouse) \
-                or self.screen.map.selected:
+        if not self.cut or mouse is None or not self.rect.collidepoint(mouse) or self.screen.map.selected:
             return
-        w, aid = self.screen.world, self.screen.session.actor
-        objs = [o for o in (w.scenario.objectives or []) if getattr(o, "actor", None) == aid]
         pal = self.screen.app.palette
         width = min(px(560), surface.get_width() - px(40))
-        body = ["• " + o.description for o in objs]
+        body = self._objectives()
         h = px(42) + sum(widgets.paragraph_height(line, width - px(24), 13) for line in body)
         box = pygame.Rect(self.rect.right - width, self.rect.y + px(8), width, h)
         box.clamp_ip(surface.get_rect())

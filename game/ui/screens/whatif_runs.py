@@ -27,10 +27,8 @@ class ManyRuns:
 
     def __init__(self, game, ref: str, change, runs: int, seed: int = 0, keep_recorded: bool = False):
         from game.many_runs import plan
-        self.game = game
+        self.game, self.runs = game, runs
         self.plan = plan(game, ref, change, runs, seed, keep_recorded)   # BatchError for an impossible change
-        self.change, self.runs, self.turn, self.keep_recorded = self.plan.change, runs, self.plan.turn, \
-            self.plan.keep_recorded
         self.progress, self.result, self.view, self.error = 0.0, None, None, None
         self.thread = threading.Thread(target=self._work, name="what-if runs", daemon=True)
 
@@ -71,6 +69,7 @@ class ManyRunsDialog(Dialog):
         self.runs = RUN_CHOICES[0]
         self.keep_recorded = False
         self.job: ManyRuns | None = None
+        self.exported: str | None = None        # where "Add to the report" wrote the report
 
     # --- widgets --------------------------------------------------------------------------
     def build(self) -> None:
@@ -81,7 +80,7 @@ class ManyRunsDialog(Dialog):
         self.button((r.w - px(24) - px(240), px(14), px(240), px(40)), "Add to the report", self.export,
                     oid="whatif_runs_report", container=c, enabled=ready,
                     tip="Write the after-action report of this game with these runs in it (HTML, next to the saves)")
-        note = (f"Report written to {self.exported}" if getattr(self, "exported", None) else
+        note = (f"Report written to {self.exported}" if self.exported else
                 "Change one decision, then play the crisis on from that day with the change and without it.")
         self.note = self.label((px(24), px(50), r.w - px(48), px(26)), note, "muted", container=c,
                                oid="whatif_runs_note")

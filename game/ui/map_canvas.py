@@ -157,11 +157,11 @@ class Canvas:
                 if e is not None and e[0] is None:
                     del layer.tiles[t]          # neither cached nor shown: render again when needed
 
-    def blit(self, surface) -> None:
-        """A settled frame: the view's part of the canvas."""
+    def blit(self, surface, source: pygame.Surface | None = None) -> None:
+        """A settled frame: the view's part of the canvas (or of ``source``, a surface laid out like it)."""
         cam = self.camera
         vx, vy = cam.view_px(self.layer.scale)
-        surface.blit(self.surf, cam.rect.topleft, (vx - self.x, vy - self.y, cam.rect.w, cam.rect.h))
+        surface.blit(source or self.surf, cam.rect.topleft, (vx - self.x, vy - self.y, cam.rect.w, cam.rect.h))
 
     def draw_moving(self, surface) -> None:
         """While zooming: the canvas (the last settled picture) scaled into the view, the overview around it."""

@@ -86,6 +86,4 @@ class Composite:
 
     def blit(self, surface) -> None:
         """A settled frame: the view's part of the composite."""
-        cam, cv = self.camera, self.canvas
-        vx, vy = cam.view_px(cv.layer.scale)
-        surface.blit(self.surf, cam.rect.topleft, (vx - cv.x, vy - cv.y, cam.rect.w, cam.rect.h))
+        self.canvas.blit(surface, self.surf)
